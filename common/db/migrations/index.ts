@@ -1,0 +1,11 @@
+// The ordered list of our migrations. Append only: a released migration never changes.
+import type { Knex } from 'knex';
+import * as core from './001_core.ts';
+
+export interface Migration {
+  name: string;
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+export const migrations: Migration[] = [core];
