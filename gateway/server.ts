@@ -25,10 +25,13 @@ export async function startGateway(ctx: GatewayContext, opts: AppOptions & { hos
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Keep-alive sockets become idle once their in-flight response is sent: sweep them.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(sweep);
       for (const hook of ctx.onShutdown.splice(0).reverse()) {
         try {
           await hook();
