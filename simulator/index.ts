@@ -18,7 +18,8 @@ export { ClusterState, FaultController };
 
 export interface SimulatorOptions {
   port?: number;
-  host?: '127.0.0.1';
+  /** Listen address; loopback unless a container needs to publish it. */
+  host?: string;
   /** USER@REALM!ID=SECRET */
   token: string;
   scenario?: ScenarioInput | string;

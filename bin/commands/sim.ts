@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/index.ts';
 
-const HELP = `pvebridge sim --port P --token 'USER@REALM!ID=SECRET' [--scenario FILE] [--time-scale N] [--tls] [--state FILE]
+const HELP = `pvebridge sim --port P --token 'USER@REALM!ID=SECRET' [--scenario FILE] [--time-scale N] [--tls] [--state FILE] [--host ADDR]
   Serves a simulated Proxmox VE 9.1 API under /api2/json on 127.0.0.1 (default cluster unless
-  --scenario). --time-scale multiplies task durations; --state keeps the cluster in a JSON file.
+  --scenario; --host 0.0.0.0 only inside a container). --time-scale multiplies task durations; --state keeps the cluster in a JSON file.
   See simulator/README.md.
 `;
 
@@ -13,6 +13,7 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: {
       port: { type: 'string' },
+      host: { type: 'string' },
       token: { type: 'string' },
       scenario: { type: 'string' },
       'time-scale': { type: 'string' },
@@ -33,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     sim = await startSimulator({
       port: Number(values.port),
+      host: values.host ?? '127.0.0.1',
       token: values.token,
       scenario: values.scenario,
       timeScale: values['time-scale'] ? Number(values['time-scale']) : 1,
