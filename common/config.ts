@@ -53,6 +53,14 @@ export const variables = {
     default: undefined,
     doc: 'Comma-separated Origins allowed to open console WebSockets (default: the vncproxy public URL origin).',
   },
+  PVEBRIDGE_VNC_TICKET_STORE: {
+    schema: z.enum(['memory', 'db']),
+    default: 'memory',
+    doc: 'Where vncproxy remembers used console tickets: `memory` (one proxy) or `db` (several proxies sharing PVEBRIDGE_DB_URL).',
+  },
+  PVEBRIDGE_VNC_MAX_SESSIONS: { schema: z.coerce.number().int().min(1), default: '2000', doc: 'Console sessions one vncproxy relays at most.' },
+  PVEBRIDGE_VNC_MAX_SESSIONS_PER_SERVICE: { schema: z.coerce.number().int().min(1), default: '4', doc: 'Console sessions per service at most.' },
+  PVEBRIDGE_VNC_IDLE_TIMEOUT: { schema: z.coerce.number().int().min(1), default: '15', doc: 'Minutes without traffic after which a console session closes.' },
   PVEBRIDGE_WHMCS_API_URL: {
     schema: z.string().url('the WHMCS API URL, e.g. https://billing.example.com/includes/api.php').optional(),
     default: undefined,

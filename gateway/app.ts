@@ -2,6 +2,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { Counter, Histogram } from 'prom-client';
 import { AppError } from '../common/errors.ts';
+import { defaultGuards } from './auth/guard.ts';
 import type { GatewayContext } from './context.ts';
 import { mountRoutes, type Auth, type RouteDef } from './http/route.ts';
 import { openApiDocument } from './openapi.ts';
@@ -9,7 +10,7 @@ import { allRoutes } from './routes/index.ts';
 
 export interface AppOptions {
   routes?: RouteDef[];
-  /** Middleware per auth kind; the shim guard (HMAC) is supplied by the module API. */
+  /** Middleware per auth kind; by default the shim guard (HMAC) is built from config.sharedSecret. */
   guards?: Partial<Record<Auth, RequestHandler>>;
 }
 
@@ -63,7 +64,8 @@ export function buildApp(ctx: GatewayContext, opts: AppOptions = {}): express.Ex
   // Keep the raw body: the shim's HMAC covers the exact bytes sent.
   app.use(express.json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   const router = express.Router();
-  mountRoutes(router, routes, ctx, opts.guards ?? {});
+  // The shim guard (HMAC) comes from the config's shared secret unless the caller supplies one.
+  mountRoutes(router, routes, ctx, { ...defaultGuards(ctx), ...opts.guards });
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(routes));
   });

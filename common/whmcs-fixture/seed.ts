@@ -1,13 +1,21 @@
 // A small WHMCS catalogue for tests and the demo: one client, product group, pvebridge product,
 // Proxmox server and (optionally) a Pending service. Every part can be overridden.
 import type { Db } from '../db/connect.ts';
+import { encryptWhmcsPassword } from '../whmcs-crypto.ts';
 import { insertRow } from './index.ts';
+
+/** The fixture's `$cc_encryption_hash` (configuration.php) — for tests and the demo only. */
+export const FIXTURE_CC_ENCRYPTION_HASH = 'pvebridge-fixture-cc-encryption-hash-0000';
 
 export interface SeedOptions {
   client?: Record<string, unknown>;
   product?: Record<string, unknown>;
   server?: Record<string, unknown>;
   service?: Record<string, unknown> | false;
+  /** Proxmox API token secret for the server; stored encrypted as WHMCS does (tblservers.password). */
+  tokenSecret?: string;
+  /** Key for that encryption (default FIXTURE_CC_ENCRYPTION_HASH). */
+  ccEncryptionHash?: string;
 }
 
 export interface Seeded {
@@ -60,7 +68,7 @@ export async function seedWhmcs(db: Db, opts: SeedOptions = {}): Promise<Seeded>
     hostname: '127.0.0.1',
     type: 'pvebridge',
     username: 'root@pam!pvebridge',
-    password: '',
+    password: opts.tokenSecret ? encryptWhmcsPassword(opts.tokenSecret, opts.ccEncryptionHash ?? FIXTURE_CC_ENCRYPTION_HASH) : '',
     secure: 'on',
     port: 8006,
     active: 1,

@@ -1,5 +1,8 @@
 // Every gateway endpoint, by area. Each area file declares its routes with defineRoute.
 import type { RouteDef } from '../http/route.ts';
+import { adminRoutes } from '../admin/vm-log.ts';
+import { vmActionRoutes } from '../admin/vm-actions.ts';
 import { healthRoutes } from './health.ts';
+import { whmcsRoutes } from '../whmcs/routes.ts';
 
-export const allRoutes: RouteDef[] = [...healthRoutes] as RouteDef[];
+export const allRoutes: RouteDef[] = [...healthRoutes, ...adminRoutes, ...vmActionRoutes, ...whmcsRoutes] as RouteDef[];

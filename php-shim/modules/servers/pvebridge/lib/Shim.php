@@ -1,0 +1,117 @@
+<?php
+/**
+ * Forwarding helpers shared by the module functions: who acts, what of $params leaves WHMCS,
+ * the call itself with its module log entry, and the mapping of answers to WHMCS return values.
+ * No business rule lives here: the gateway decides, the shim forwards and renders.
+ */
+
+namespace WHMCS\Module\Server\Pvebridge;
+
+class Shim
+{
+    const MODULE = 'pvebridge';
+
+    /** $params keys that never leave WHMCS: objects, credentials the gateway reads itself, PII. */
+    private static $stripped = array('model', 'password', 'serverpassword', 'serveraccesshash', 'clientsdetails');
+
+    /**
+     * Who acts. Clients only for functions a client can invoke from the client area; otherwise
+     * the logged-in admin, or the system (cron, payment automation, API).
+     */
+    public static function actor($clientMayAct)
+    {
+        if ($clientMayAct && defined('CLIENTAREA') && !empty($_SESSION['uid'])) {
+            return array('type' => 'client', 'id' => (int) $_SESSION['uid']);
+        }
+        if (!empty($_SESSION['adminid'])) {
+            return array('type' => 'admin', 'id' => (int) $_SESSION['adminid']);
+        }
+        return array('type' => 'system');
+    }
+
+    /** $params as sent: scalars and arrays only, secrets and objects removed. */
+    public static function params(array $params, array $keep = array())
+    {
+        $out = array();
+        foreach ($params as $key => $value) {
+            if (in_array($key, self::$stripped, true) && !in_array($key, $keep, true)) {
+                continue;
+            }
+            if (is_object($value) || is_resource($value)) {
+                continue;
+            }
+            $out[$key] = $value;
+        }
+        return $out;
+    }
+
+    /** Values to mask in the module log: the shared secret and any credential in $params. */
+    private static function secrets(Client $client, array $params)
+    {
+        $secrets = array($client->secret());
+        foreach (array('password', 'serverpassword', 'serveraccesshash') as $key) {
+            if (isset($params[$key]) && is_string($params[$key]) && $params[$key] !== '') {
+                $secrets[] = $params[$key];
+            }
+        }
+        return $secrets;
+    }
+
+    /**
+     * Calls the gateway and writes one module log entry.
+     *
+     * @return array{ok: bool, status: int, data: mixed, error: string}
+     */
+    public static function call($function, array $payload, array $rawParams = array())
+    {
+        try {
+            $client = Client::fromSettings();
+            if (is_string($client)) {
+                self::log($function, $payload, $client, null, array());
+                return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $client);
+            }
+            $result = $client->call($function, $payload);
+            self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['data'], self::secrets($client, $rawParams));
+            return $result;
+        } catch (\Throwable $e) {
+            $message = 'pvebridge shim error: ' . $e->getMessage();
+            self::log($function, $payload, $message, null, array());
+            return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $message);
+        }
+    }
+
+    private static function log($action, $request, $response, $processed, array $secrets)
+    {
+        if (function_exists('logModuleCall')) {
+            logModuleCall(self::MODULE, $action, $request, $response, $processed === null ? '' : $processed, $secrets);
+        }
+    }
+
+    /** A call about one service whose answer WHMCS wants as 'success' or an error string. */
+    public static function serviceAction($function, array $params, $clientMayAct, array $extra = array())
+    {
+        $payload = array_merge(array('actor' => self::actor($clientMayAct), 'params' => self::params($params)), $extra);
+        $r = self::call($function, $payload, $params);
+        if (!$r['ok']) {
+            return $r['error'];
+        }
+        return isset($r['data']['result']) && $r['data']['result'] === 'success' ? 'success' : 'pvebridge: unexpected answer from the gateway';
+    }
+
+    /** A product- or server-level call; returns the decoded answer, or the error message string. */
+    public static function bare($function, array $params = array(), array $extra = array(), array $keep = array())
+    {
+        $payload = array_merge(array('actor' => self::actor(false), 'params' => self::params($params, $keep)), $extra);
+        $r = self::call($function, $payload, $params);
+        return $r['ok'] ? $r['data'] : $r['error'];
+    }
+
+    /** The product id on the product edit page (configproducts.php?action=edit&id=N). */
+    public static function productId(array $params)
+    {
+        if (!empty($params['pid'])) {
+            return (int) $params['pid'];
+        }
+        return isset($_REQUEST['id']) && ctype_digit((string) $_REQUEST['id']) ? (int) $_REQUEST['id'] : 0;
+    }
+}

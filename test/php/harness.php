@@ -1,0 +1,89 @@
+<?php
+/**
+ * A stand-in for the few WHMCS functions the shim calls (logModuleCall, logActivity, add_hook),
+ * nothing more. Reads one job as JSON on stdin, runs one shim function (or hook) the way WHMCS
+ * would, and prints what happened as JSON on stdout.
+ *
+ * Job: {"module": "server"|"addon", "function": "pvebridge_CreateAccount", "args": [...],
+ *       "hook": "ProductEdit", "vars": {...}, "session": {...}, "request": {...}, "post": {...},
+ *       "area": "admin"|"client"|null}
+ */
+error_reporting(E_ALL);
+ini_set('display_errors', 'stderr');
+
+$job = json_decode(stream_get_contents(STDIN), true);
+if (!is_array($job)) {
+    fwrite(STDERR, "harness: job is not JSON\n");
+    exit(2);
+}
+
+define('WHMCS', true);
+if (isset($job['area']) && $job['area'] === 'client') {
+    define('CLIENTAREA', true);
+}
+if (isset($job['area']) && $job['area'] === 'admin') {
+    define('ADMINAREA', true);
+}
+$_SESSION = isset($job['session']) ? $job['session'] : array();
+$_POST = isset($job['post']) ? $job['post'] : array();
+$_REQUEST = array_merge(isset($job['request']) ? $job['request'] : array(), $_POST);
+
+$GLOBALS['harness'] = array('modulelog' => array(), 'activity' => array(), 'hooks' => array());
+
+/** Like WHMCS: masks every $replaceVars value in what it stores. */
+function logModuleCall($module, $action, $requestString, $responseData, $processedData = '', $replaceVars = array())
+{
+    $mask = function ($value) use ($replaceVars) {
+        $text = is_string($value) ? $value : json_encode($value);
+        foreach ($replaceVars as $secret) {
+            if ((string) $secret !== '') {
+                $text = str_replace((string) $secret, '***', $text);
+            }
+        }
+        return $text;
+    };
+    $GLOBALS['harness']['modulelog'][] = array(
+        'module' => $module,
+        'action' => $action,
+        'request' => $mask($requestString),
+        'response' => $mask($responseData),
+        'processed' => $mask($processedData),
+    );
+}
+
+function logActivity($message, $clientId = 0)
+{
+    $GLOBALS['harness']['activity'][] = array('message' => $message, 'clientId' => $clientId);
+}
+
+function add_hook($hookPoint, $priority, $function)
+{
+    $GLOBALS['harness']['hooks'][$hookPoint][] = $function;
+}
+
+$root = dirname(__DIR__, 2) . '/php-shim/modules';
+$module = isset($job['module']) ? $job['module'] : 'server';
+require_once $module === 'addon' ? $root . '/addons/pvebridge_admin/pvebridge_admin.php' : $root . '/servers/pvebridge/pvebridge.php';
+if (!empty($job['hook'])) {
+    require_once $root . '/servers/pvebridge/hooks.php';
+}
+
+$result = array('return' => null, 'threw' => null);
+ob_start();
+$started = microtime(true);
+try {
+    if (!empty($job['hook'])) {
+        foreach ($GLOBALS['harness']['hooks'][$job['hook']] as $fn) {
+            $result['return'] = call_user_func($fn, $job['vars']);
+        }
+    } else {
+        $result['return'] = call_user_func_array($job['function'], isset($job['args']) ? $job['args'] : array());
+    }
+} catch (\Throwable $e) {
+    $result['threw'] = array('class' => get_class($e), 'message' => $e->getMessage());
+}
+$result['seconds'] = microtime(true) - $started;
+$result['output'] = ob_get_clean();
+$result['modulelog'] = $GLOBALS['harness']['modulelog'];
+$result['activity'] = $GLOBALS['harness']['activity'];
+echo json_encode($result, JSON_UNESCAPED_SLASHES | JSON_PARTIAL_OUTPUT_ON_ERROR);

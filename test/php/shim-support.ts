@@ -1,0 +1,62 @@
+// Runs the PHP shim with real php: one harness process per WHMCS call, against a running gateway.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { toolPath } from '../support/tools.ts';
+
+export const HARNESS = path.resolve('test/php/harness.php');
+
+export interface ShimJob {
+  module?: 'server' | 'addon';
+  function?: string;
+  args?: unknown[];
+  hook?: string;
+  vars?: Record<string, unknown>;
+  session?: Record<string, unknown>;
+  request?: Record<string, unknown>;
+  post?: Record<string, unknown>;
+  area?: 'admin' | 'client';
+}
+
+export interface ShimResult {
+  return: unknown;
+  threw: { class: string; message: string } | null;
+  seconds: number;
+  output: string;
+  modulelog: Array<{ module: string; action: string; request: string; response: string; processed: string }>;
+  activity: Array<{ message: string; clientId: number }>;
+}
+
+export function runPhp(
+  script: string,
+  args: string[],
+  stdin: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(toolPath('php')!, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+export async function runShim(job: ShimJob, env: Record<string, string>): Promise<ShimResult> {
+  const r = await runPhp(HARNESS, [], JSON.stringify(job), env);
+  if (r.code !== 0 || r.stderr.trim()) throw new Error(`php harness failed (exit ${r.code}): ${r.stderr}\n${r.stdout}`);
+  return JSON.parse(r.stdout) as ShimResult;
+}
+
+/** Renders a shim template with real Smarty. */
+export async function renderTemplate(template: string, vars: unknown): Promise<string> {
+  const r = await runPhp(path.resolve('test/php/render.php'), [template], JSON.stringify(vars));
+  if (r.code !== 0) throw new Error(`smarty render failed: ${r.stderr}`);
+  return r.stdout;
+}
