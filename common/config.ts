@@ -58,9 +58,26 @@ export const variables = {
     default: 'memory',
     doc: 'Where vncproxy remembers used console tickets: `memory` (one proxy) or `db` (several proxies sharing PVEBRIDGE_DB_URL).',
   },
-  PVEBRIDGE_VNC_MAX_SESSIONS: { schema: z.coerce.number().int().min(1), default: '2000', doc: 'Console sessions one vncproxy relays at most.' },
-  PVEBRIDGE_VNC_MAX_SESSIONS_PER_SERVICE: { schema: z.coerce.number().int().min(1), default: '4', doc: 'Console sessions per service at most.' },
-  PVEBRIDGE_VNC_IDLE_TIMEOUT: { schema: z.coerce.number().int().min(1), default: '15', doc: 'Minutes without traffic after which a console session closes.' },
+  PVEBRIDGE_VNC_UPSTREAM: {
+    schema: z.enum(['direct', 'pve-websocket']),
+    default: 'direct',
+    doc: '`direct`: the vncproxy dials the node console port (TLS on PVE ≥ 9.1.7, TCP before); `pve-websocket`: through pveproxy (only 8006 reachable).',
+  },
+  PVEBRIDGE_VNC_MAX_SESSIONS: {
+    schema: z.coerce.number().int().min(1),
+    default: '2000',
+    doc: 'Console sessions one vncproxy relays at most.',
+  },
+  PVEBRIDGE_VNC_MAX_SESSIONS_PER_SERVICE: {
+    schema: z.coerce.number().int().min(1),
+    default: '4',
+    doc: 'Console sessions per service at most.',
+  },
+  PVEBRIDGE_VNC_IDLE_TIMEOUT: {
+    schema: z.coerce.number().int().min(1),
+    default: '15',
+    doc: 'Minutes without traffic after which a console session closes.',
+  },
   PVEBRIDGE_WHMCS_API_URL: {
     schema: z.string().url('the WHMCS API URL, e.g. https://billing.example.com/includes/api.php').optional(),
     default: undefined,
@@ -101,6 +118,7 @@ export interface Config {
   vncListen: { host: string; port: number };
   vncPublicUrl: string;
   vncAllowedOrigins: string[];
+  vncUpstream: 'direct' | 'pve-websocket';
   whmcsApi: { url: string; identifier: string; secret: string } | undefined;
   ccEncryptionHash: string | undefined;
   logLevel: string;
@@ -162,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: (keyo
     vncAllowedOrigins: p.PVEBRIDGE_VNC_ALLOWED_ORIGINS
       ? p.PVEBRIDGE_VNC_ALLOWED_ORIGINS.split(',').map((s) => s.trim())
       : [new URL(vncPublicUrl).origin],
+    vncUpstream: p.PVEBRIDGE_VNC_UPSTREAM,
     whmcsApi,
     ccEncryptionHash: p.PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH,
     logLevel: p.PVEBRIDGE_LOG_LEVEL,

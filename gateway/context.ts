@@ -11,6 +11,8 @@ export interface GatewayContext {
   metrics: Registry;
   /** Run on graceful shutdown, after in-flight requests finished: release leases and locks. */
   onShutdown: Array<() => Promise<void> | void>;
+  /** The pipeline runner (provisioner/runner.ts): module calls kick it after writing a state. */
+  runner?: { kick(serviceId: number): void };
 }
 
 export interface ContextOptions {

@@ -1,66 +1,126 @@
-// `pvebridge demo`: the whole stack on a fresh embedded SQLite file, shown working.
-// Without --keep-running it prints a summary and exits 0; with it, it prints one JSON line
-// (URLs, ports, local secrets, seeded ids) and stays up until SIGINT/SIGTERM.
-import crypto from 'node:crypto';
+// `pvebridge demo`: the whole stack on a fresh embedded SQLite file and the bundled Proxmox
+// simulator, provisioning one VM end to end through a signed module call. Without
+// --keep-running it prints what happens and exits 0 (non-zero if the deploy does not reach
+// ready); with it, it prints one JSON line (URLs, ports, local secrets, seeded ids) and stays up
+// until SIGINT/SIGTERM.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../common/config.ts';
-import { migrateLatest } from '../../common/db/migrate.ts';
 import { createLogger } from '../../common/log.ts';
-import { createWhmcsFixture } from '../../common/whmcs-fixture/index.ts';
-import { seedWhmcs } from '../../common/whmcs-fixture/seed.ts';
-import { createContext } from '../../gateway/context.ts';
-import { startGateway } from '../../gateway/server.ts';
+import { getVm } from '../../provisioner/vm-record.ts';
+import { startLocalStack, type LocalStack } from '../local-stack.ts';
+
+const HELP = `pvebridge demo [--keep-running] [--time-scale N]
+  Runs gateway, pipeline runner, vncproxy and the Proxmox simulator on ./data/demo.sqlite
+  (recreated), then provisions one VM through a signed CreateAccount and shows every step.
+  --time-scale multiplies the simulated Proxmox task durations (default 0.02).
+`;
+
+const DEPLOY_TIMEOUT_MS = 60_000;
+
+function freshDemoDb(): string {
+  const file = path.resolve('data', 'demo.sqlite');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  return file;
+}
+
+async function waitForState(stack: LocalStack, serviceId: number, states: string[]): Promise<string> {
+  const until = Date.now() + DEPLOY_TIMEOUT_MS;
+  for (;;) {
+    const vm = await getVm(stack.db, serviceId);
+    if (vm && states.includes(vm.state)) return vm.state;
+    if (Date.now() > until) return vm?.state ?? 'missing';
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function provisionOne(stack: LocalStack, say: (l: string) => void): Promise<boolean> {
+  const serviceId = stack.seeded.serviceId!;
+  const t0 = performance.now();
+  const created = await stack.moduleCall('CreateAccount', {
+    serviceid: serviceId,
+    pid: stack.seeded.productId,
+    serverid: stack.seeded.serverId,
+  });
+  say(
+    `[+] CreateAccount (signed module call) → ${JSON.stringify(created.body)} in ${(performance.now() - t0).toFixed(0)} ms; the deploy runs on its own:`,
+  );
+  if (created.status !== 200) return false;
+  const state = await waitForState(stack, serviceId, ['ready', 'error_terminate']);
+  if (state !== 'ready') {
+    say(`[-] deploy did not reach ready (state ${state})`);
+    return false;
+  }
+  const vm = (await getVm(stack.db, serviceId))!;
+  const pve = stack.sim.state.vms.get(vm.vmid!);
+  const svc = await stack.db('tblhosting').where({ id: serviceId }).first();
+  say(
+    `[+] VM ${vm.vmid} "${pve?.config.name}" is ${pve?.status} on ${vm.node}: ${pve?.config.cores} cores, ${pve?.config.memory} MB, scsi0 ${pve?.config.scsi0}`,
+  );
+  say(`    net0 ${pve?.config.net0}; ipconfig0 ${pve?.config.ipconfig0}`);
+  say(`    tblhosting.dedicatedip ${svc.dedicatedip}; assignedips ${JSON.stringify(svc.assignedips)}`);
+  const mails = stack.whmcs.calls.filter((c) => c.action === 'SendEmail');
+  say(`[+] emails through the WHMCS API: ${mails.map((m) => `"${m.messagename}"`).join(', ') || 'none'}`);
+  if (stack.vnc) {
+    const link = await stack.moduleCall('AdminConsole', { serviceid: serviceId }, { type: 'admin', id: 1 });
+    const url = (link.body as { url?: string }).url;
+    say(`[+] console: ${url ? `one-time noVNC link ${url.replace(/#.*/, '#…')} (valid 10 s)` : JSON.stringify(link.body)}`);
+  }
+  return true;
+}
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'keep-running': { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'keep-running': { type: 'boolean' }, 'time-scale': { type: 'string' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
-    process.stdout.write(
-      'pvebridge demo [--keep-running]\n  Runs the stack on ./data/demo.sqlite (recreated) with the bundled simulator.\n',
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const keep = values['keep-running'] ?? false;
+  const say = (line: string) => void (keep ? process.stderr : process.stdout).write(`${line}\n`);
+  const dbFile = freshDemoDb();
+  const stack = await startLocalStack({
+    dbUrl: `sqlite:${dbFile}`,
+    timeScale: Number(values['time-scale'] ?? 0.02),
+    log: createLogger(keep ? 'info' : 'silent', process.stderr as never),
+    out: (line) => say(`    ${line}`),
+  });
+  try {
+    say('pvebridge demo');
+    const { scenario } = stack.sim;
+    say(`[+] Proxmox VE ${scenario.pveVersion} simulator on ${stack.sim.url} (${scenario.nodes.map((n) => n.name).join(', ')})`);
+    say(`[+] migrations applied on embedded SQLite (${dbFile}): ${stack.migrations.join(', ')}`);
+    const s = stack.seeded;
+    say(
+      `[+] WHMCS fixture seeded: client #${s.clientId}, product #${s.productId}, server #${s.serverId} → simulator, service #${s.serviceId}`,
     );
+    const ready = await (await fetch(`${stack.gateway.url}/readyz`)).json();
+    say(`[+] gateway ${stack.gateway.url} /readyz → ${JSON.stringify(ready)}; vncproxy ${stack.vnc?.url ?? 'off'}`);
+    const ok = await provisionOne(stack, say);
+    if (!keep) {
+      say(ok ? 'Demo finished: one VM provisioned end to end. `npm run demo -- --keep-running` keeps the stack up.' : 'Demo FAILED.');
+      return ok ? 0 : 1;
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        gateway: { url: stack.gateway.url, openapi: `${stack.gateway.url}/openapi.json` },
+        vncproxy: stack.vnc ? { url: stack.vnc.url, port: stack.vnc.port } : null,
+        simulator: { url: stack.sim.url, tokenId: stack.sim.tokenId, secret: stack.sim.secret },
+        whmcsApi: stack.whmcs.url,
+        database: `sqlite:${dbFile}`,
+        secrets: stack.secrets,
+        seeded: stack.seeded,
+        deployed: ok,
+      })}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     return 0;
+  } finally {
+    await stack.close();
   }
-  const dataDir = path.resolve('data');
-  const dbFile = path.join(dataDir, 'demo.sqlite');
-  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
-  const secrets = {
-    sharedSecret: crypto.randomBytes(24).toString('hex'),
-    ticketSecret: crypto.randomBytes(24).toString('hex'),
-  };
-  const config = loadConfig({
-    ...process.env,
-    PVEBRIDGE_DB_URL: `sqlite:${dbFile}`,
-    PVEBRIDGE_SHARED_SECRET: secrets.sharedSecret,
-    PVEBRIDGE_TICKET_SECRET: secrets.ticketSecret,
-    PVEBRIDGE_LISTEN: '127.0.0.1:0',
-  });
-  const log = createLogger(values['keep-running'] ? 'info' : 'warn', process.stderr as never);
-  const ctx = createContext(config, { log });
-  const say = (line: string) => !values['keep-running'] && process.stdout.write(`${line}\n`);
-
-  say('pvebridge demo');
-  const applied = await migrateLatest(ctx.db);
-  say(`[+] migrations applied on embedded SQLite (${dbFile}): ${applied.join(', ')}`);
-  await createWhmcsFixture(ctx.db);
-  const seeded = await seedWhmcs(ctx.db);
-  say(
-    `[+] WHMCS fixture seeded: client #${seeded.clientId}, product #${seeded.productId}, server #${seeded.serverId}, service #${seeded.serviceId}`,
-  );
-  const gw = await startGateway(ctx);
-  const ready = await (await fetch(`${gw.url}/readyz`)).json();
-  say(`[+] gateway up at ${gw.url}: /readyz → ${JSON.stringify(ready)}`);
-
-  if (!values['keep-running']) {
-    await gw.close();
-    say('Demo finished. Run `npm run demo -- --keep-running` to keep the stack up.');
-    return 0;
-  }
-  process.stdout.write(`${JSON.stringify({ gateway: { url: gw.url }, database: `sqlite:${dbFile}`, secrets, seeded })}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void gw.close().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
 }

@@ -1,9 +1,10 @@
-// `pvebridge serve`: migrations, then the gateway HTTP server (and the scheduler, once built);
+// `pvebridge serve`: migrations, the pipeline runner and in-process cron, then the gateway HTTP server;
 // stops gracefully on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../common/config.ts';
 import { migrateLatest } from '../../common/db/migrate.ts';
 import { createContext } from '../../gateway/context.ts';
+import { startPipelines } from '../../provisioner/pipelines/runtime.ts';
 import { startGateway } from '../../gateway/server.ts';
 
 export async function run(args: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig(process.env, ['PVEBRIDGE_SHARED_SECRET']);
   const ctx = createContext(config, { defaultMetrics: true });
   if (!values['no-migrate']) await migrateLatest(ctx.db);
+  await startPipelines(ctx);
   const gw = await startGateway(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

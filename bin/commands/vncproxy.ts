@@ -1,5 +1,61 @@
-// `pvebridge vncproxy`: not built yet (see the open issues); says so and exits non-zero.
-export async function run(): Promise<number> {
-  process.stderr.write('pvebridge vncproxy: not built yet in this version\n');
-  return 3;
+// `pvebridge vncproxy`: the console WebSocket proxy (separate process; several may run).
+// Reads tblservers once for the upstream allowlist (SIGHUP reloads it) and stops gracefully on
+// SIGTERM/SIGINT, closing sessions with 1001.
+import { parseTicketKeys, DbJtiStore, MemoryJtiStore } from '../../common/console-ticket.ts';
+import { loadConfig, variables } from '../../common/config.ts';
+import { openDb } from '../../common/db/connect.ts';
+import { createLogger } from '../../common/log.ts';
+import { loadAllowlist } from '../../vncproxy/allowlist.ts';
+import { credentialsFromDb } from '../../vncproxy/credentials.ts';
+import { createProxyMetrics } from '../../vncproxy/metrics.ts';
+import { startVncProxy } from '../../vncproxy/server.ts';
+
+function extra<K extends keyof typeof variables>(name: K) {
+  return variables[name].schema.parse(process.env[name] || variables[name].default);
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write('Usage: pvebridge vncproxy\nListens on PVEBRIDGE_VNC_LISTEN; see docs/configuration.md and vncproxy/README.md.\n');
+    return 0;
+  }
+  const config = loadConfig(process.env, ['PVEBRIDGE_TICKET_SECRET']);
+  const log = createLogger(config.logLevel).child({ component: 'vncproxy' });
+  const db = openDb(config.dbUrl);
+  const allowlist = await loadAllowlist(db);
+  if (!allowlist.size) log.warn('no pvebridge servers in tblservers: every console will be refused');
+  const proxy = await startVncProxy({
+    host: config.vncListen.host,
+    port: config.vncListen.port,
+    ticketKeys: parseTicketKeys(config.ticketSecret!),
+    allowlist,
+    allowedOrigins: config.vncAllowedOrigins,
+    jtiStore: extra('PVEBRIDGE_VNC_TICKET_STORE') === 'db' ? new DbJtiStore(db) : new MemoryJtiStore(),
+    credentials: credentialsFromDb(db, config.ccEncryptionHash),
+    limits: {
+      maxSessions: Number(extra('PVEBRIDGE_VNC_MAX_SESSIONS')),
+      maxSessionsPerService: Number(extra('PVEBRIDGE_VNC_MAX_SESSIONS_PER_SERVICE')),
+      idleMs: Number(extra('PVEBRIDGE_VNC_IDLE_TIMEOUT')) * 60_000,
+    },
+    log,
+    metrics: createProxyMetrics(undefined, true),
+    trustLoopbackProxy: true,
+  });
+  log.info({ url: proxy.url, servers: allowlist.size, origins: config.vncAllowedOrigins }, 'vncproxy listening');
+  process.on('SIGHUP', () => {
+    loadAllowlist(db)
+      .then((a) => {
+        proxy.setAllowlist(a);
+        log.info({ servers: a.size }, 'allowlist reloaded');
+      })
+      .catch((err: unknown) => log.error({ err }, 'allowlist reload failed'));
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('vncproxy stopping');
+  await proxy.close();
+  await db.destroy();
+  return 0;
 }

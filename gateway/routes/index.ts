@@ -2,7 +2,8 @@
 import type { RouteDef } from '../http/route.ts';
 import { adminRoutes } from '../admin/vm-log.ts';
 import { vmActionRoutes } from '../admin/vm-actions.ts';
+import { consoleRoutes } from '../console/routes.ts';
 import { healthRoutes } from './health.ts';
 import { whmcsRoutes } from '../whmcs/routes.ts';
 
-export const allRoutes: RouteDef[] = [...healthRoutes, ...adminRoutes, ...vmActionRoutes, ...whmcsRoutes] as RouteDef[];
+export const allRoutes: RouteDef[] = [...healthRoutes, ...adminRoutes, ...vmActionRoutes, ...whmcsRoutes, ...consoleRoutes] as RouteDef[];

@@ -2,7 +2,7 @@
 /**
  * A stand-in for the few WHMCS functions the shim calls (logModuleCall, logActivity, add_hook),
  * nothing more. Reads one job as JSON on stdin, runs one shim function (or hook) the way WHMCS
- * would, and prints what happened as JSON on stdout.
+ * would, and prints what happened as JSON on stdout (after a marker; see the end of this file).
  *
  * Job: {"module": "server"|"addon", "function": "pvebridge_CreateAccount", "args": [...],
  *       "hook": "ProductEdit", "vars": {...}, "session": {...}, "request": {...}, "post": {...},
@@ -68,22 +68,28 @@ if (!empty($job['hook'])) {
     require_once $root . '/servers/pvebridge/hooks.php';
 }
 
-$result = array('return' => null, 'threw' => null);
+// A function may answer the browser itself and exit (Shim::sendPage): the result is reported
+// from a shutdown function then, after a marker, behind whatever went straight to stdout.
+$GLOBALS['harness']['result'] = array('return' => null, 'threw' => null, 'exited' => true);
+$GLOBALS['harness']['started'] = microtime(true);
+register_shutdown_function(function () {
+    $result = $GLOBALS['harness']['result'];
+    $result['seconds'] = microtime(true) - $GLOBALS['harness']['started'];
+    $result['output'] = ob_get_level() > 0 ? ob_get_clean() : '';
+    $result['modulelog'] = $GLOBALS['harness']['modulelog'];
+    $result['activity'] = $GLOBALS['harness']['activity'];
+    echo "\x1eHARNESS-RESULT\x1e" . json_encode($result, JSON_UNESCAPED_SLASHES | JSON_PARTIAL_OUTPUT_ON_ERROR);
+});
 ob_start();
-$started = microtime(true);
 try {
     if (!empty($job['hook'])) {
         foreach ($GLOBALS['harness']['hooks'][$job['hook']] as $fn) {
-            $result['return'] = call_user_func($fn, $job['vars']);
+            $GLOBALS['harness']['result']['return'] = call_user_func($fn, $job['vars']);
         }
     } else {
-        $result['return'] = call_user_func_array($job['function'], isset($job['args']) ? $job['args'] : array());
+        $GLOBALS['harness']['result']['return'] = call_user_func_array($job['function'], isset($job['args']) ? $job['args'] : array());
     }
 } catch (\Throwable $e) {
-    $result['threw'] = array('class' => get_class($e), 'message' => $e->getMessage());
+    $GLOBALS['harness']['result']['threw'] = array('class' => get_class($e), 'message' => $e->getMessage());
 }
-$result['seconds'] = microtime(true) - $started;
-$result['output'] = ob_get_clean();
-$result['modulelog'] = $GLOBALS['harness']['modulelog'];
-$result['activity'] = $GLOBALS['harness']['activity'];
-echo json_encode($result, JSON_UNESCAPED_SLASHES | JSON_PARTIAL_OUTPUT_ON_ERROR);
+$GLOBALS['harness']['result']['exited'] = false;

@@ -20,7 +20,10 @@ export interface ShimJob {
 export interface ShimResult {
   return: unknown;
   threw: { class: string; message: string } | null;
+  /** The function ended the request itself (exit), as when it answers the browser directly. */
+  exited: boolean;
   seconds: number;
+  /** Everything the function printed, buffered or not. */
   output: string;
   modulelog: Array<{ module: string; action: string; request: string; response: string; processed: string }>;
   activity: Array<{ message: string; clientId: number }>;
@@ -48,10 +51,15 @@ export function runPhp(
   });
 }
 
+/** harness.php prints its JSON report after this, behind anything printed past its buffer. */
+const RESULT_MARKER = '\x1eHARNESS-RESULT\x1e';
+
 export async function runShim(job: ShimJob, env: Record<string, string>): Promise<ShimResult> {
   const r = await runPhp(HARNESS, [], JSON.stringify(job), env);
-  if (r.code !== 0 || r.stderr.trim()) throw new Error(`php harness failed (exit ${r.code}): ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout) as ShimResult;
+  const at = r.stdout.lastIndexOf(RESULT_MARKER);
+  if (r.code !== 0 || r.stderr.trim() || at < 0) throw new Error(`php harness failed (exit ${r.code}): ${r.stderr}\n${r.stdout}`);
+  const result = JSON.parse(r.stdout.slice(at + RESULT_MARKER.length)) as ShimResult;
+  return { ...result, output: result.output + r.stdout.slice(0, at) };
 }
 
 /** Renders a shim template with real Smarty. */

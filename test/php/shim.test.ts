@@ -237,13 +237,15 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
       string,
       string
     >;
-    expect(Object.values(adminButtons)).toHaveLength(17);
+    expect(Object.values(adminButtons)).toHaveLength(18);
     expect(adminButtons['**SetCloudinit']).toBe('SetCloudinit');
+    expect(adminButtons['Console']).toBe('Console');
     await saveProductSettings(t.db, s.productId, { permStop: false });
     const clientButtons = await runShim({ function: 'pvebridge_ClientAreaCustomButtonArray', args: [params()] }, env);
     expect(clientButtons.return).toEqual({ 'Start VM': 'Start' });
     expect((await runShim({ function: 'pvebridge_ClientAreaAllowedFunctions', args: [params()] }, env)).return).toEqual({
       'Start VM': 'Start',
+      noVNC: 'ClientConsole',
     });
   });
 

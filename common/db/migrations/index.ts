@@ -1,6 +1,8 @@
 // The ordered list of our migrations. Append only: a released migration never changes.
 import type { Knex } from 'knex';
 import * as core from './001_core.ts';
+import * as pipelines from './003_pipelines.ts';
+import * as console_ from './004_console.ts';
 
 export interface Migration {
   name: string;
@@ -8,4 +10,4 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-export const migrations: Migration[] = [core];
+export const migrations: Migration[] = [core, pipelines, console_];

@@ -165,9 +165,10 @@ function pvebridge_buttons($function, $params)
     return is_array($answer) && isset($answer['buttons']) && is_array($answer['buttons']) ? $answer['buttons'] : array();
 }
 
+/** The gateway's commands, plus Console (a PHP entry point of its own; the gateway decides on each call). */
 function pvebridge_AdminCustomButtonArray($params = array())
 {
-    return pvebridge_buttons('AdminCustomButtonArray', $params);
+    return array_merge(pvebridge_buttons('AdminCustomButtonArray', $params), array('Console' => 'Console'));
 }
 
 function pvebridge_ClientAreaCustomButtonArray($params = array())
@@ -175,15 +176,40 @@ function pvebridge_ClientAreaCustomButtonArray($params = array())
     return pvebridge_buttons('ClientAreaCustomButtonArray', $params);
 }
 
+/**
+ * Functions a client may invoke: the gateway's, plus ClientConsole, whose button the overview
+ * shows when the product grants noVNC. Listing it only lets WHMCS route the call: the gateway
+ * checks owner, status, permission and power state on every call.
+ */
 function pvebridge_ClientAreaAllowedFunctions($params = array())
 {
-    return pvebridge_buttons('ClientAreaAllowedFunctions', $params);
+    return array_merge(pvebridge_buttons('ClientAreaAllowedFunctions', $params), array('noVNC' => 'ClientConsole'));
 }
 
 function pvebridge_AdminServicesTabFields(array $params)
 {
     $answer = Shim::bare('AdminServicesTabFields', $params);
-    return is_array($answer) ? Render::tab($answer) : array('pvebridge' => Render::error($answer));
+    $rows = is_array($answer) ? Render::tab($answer) : array('pvebridge' => Render::error($answer));
+    $rows['Console'] = Render::consoleButton(pvebridge_admin_command_url($params, 'Console'), isset($params['serviceid']) ? $params['serviceid'] : 0);
+    return $rows;
+}
+
+/**
+ * Where the service page runs a module command, as WHMCS's own Module Commands buttons do
+ * (whmcs-module-api.md 1.9 marks this URL as observed, not documented).
+ */
+function pvebridge_admin_command_url(array $params, $command)
+{
+    $query = array(
+        'userid' => isset($params['userid']) ? (int) $params['userid'] : 0,
+        'id' => isset($params['serviceid']) ? (int) $params['serviceid'] : 0,
+        'modop' => 'custom',
+        'ac' => $command,
+    );
+    if (function_exists('generate_token')) {
+        $query['token'] = generate_token('plain');
+    }
+    return 'clientsservices.php?' . http_build_query($query);
 }
 
 function pvebridge_AdminServicesTabFieldsSave(array $params)
@@ -206,6 +232,36 @@ function pvebridge_ClientArea(array $params)
         );
     }
     return array('tabOverviewModuleOutputTemplate' => 'templates/overview.tpl', 'templateVariables' => $answer['vars']);
+}
+
+/*
+ * Consoles. The gateway answers a one-time link ({url, expiresAt, mode, window}) whose VNC
+ * password and ticket are in the fragment only; refusals come back as its message.
+ */
+
+/** Admin: opens the link in an 800×600 window (Render::consolePage), or shows the refusal. */
+function pvebridge_Console(array $params)
+{
+    $link = Shim::consoleLink('AdminConsole', $params, false);
+    if (is_string($link)) {
+        return $link;
+    }
+    Shim::sendPage(Render::consolePage($link, isset($params['serviceid']) ? $params['serviceid'] : 0));
+    // not reached: sendPage ends the request
+}
+
+/** Client (noVNC button): a page with the CONNECT link (templates/console.tpl), or the refusal. */
+function pvebridge_ClientConsole(array $params)
+{
+    $link = Shim::consoleLink('ClientConsole', $params, true);
+    if (is_string($link)) {
+        return $link;
+    }
+    return array(
+        'templatefile' => 'templates/console',
+        'breadcrumb' => array('clientarea.php?action=productdetails&id=' . (int) $params['serviceid'] => 'noVNC'),
+        'vars' => array('consoleUrl' => $link['url'], 'consoleExpiresAt' => $link['expiresAt'], 'serviceId' => (int) $params['serviceid']),
+    );
 }
 
 /* Admin custom commands (Module Commands). Start and Stop are also client functions. */

@@ -61,6 +61,52 @@ class Render
         }
     }
 
+    /** The window a service's console opens in: one per service, reused on the next click. */
+    public static function consoleWindow($serviceId)
+    {
+        return 'pvebridge-console-' . (int) $serviceId;
+    }
+
+    /** A value for inline JavaScript: JSON with <, >, &, ' and " escaped, safe inside HTML. */
+    private static function js($value)
+    {
+        return (string) json_encode($value, JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES);
+    }
+
+    /**
+     * The service tab's Console button. The click itself opens the 800×600 window (so no popup
+     * blocker intervenes) on the admin Console command, which then sends that window on to the
+     * one-time link (consolePage).
+     */
+    public static function consoleButton($commandUrl, $serviceId)
+    {
+        $open = 'window.open(this.getAttribute(\'data-href\'), ' . self::js(self::consoleWindow($serviceId)) . ', \'width=800,height=600\'); return false;';
+        return '<button type="button" class="btn btn-default pvebridge-console" data-href="' . self::e($commandUrl) . '" onclick="' . self::e($open) . '">Console</button>'
+            . ' <span class="text-muted">one-time link, valid 10 seconds</span>';
+    }
+
+    /**
+     * The answer of the admin Console command: in the console window (opened by consoleButton)
+     * it goes straight on to the link; from the Module Commands button it opens the 800×600
+     * window itself, and if the browser blocks that, the link does it on a click.
+     */
+    public static function consolePage(array $link, $serviceId)
+    {
+        $width = isset($link['window']['width']) ? (int) $link['window']['width'] : 800;
+        $height = isset($link['window']['height']) ? (int) $link['window']['height'] : 600;
+        $features = 'width=' . $width . ',height=' . $height;
+        return '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>VM console</title></head><body>'
+            . '<p class="pvebridge-console">The console link works once, within 10 seconds: '
+            . '<a id="pvebridge-console" href="' . self::e($link['url']) . '" target="' . self::e(self::consoleWindow($serviceId)) . '" rel="noreferrer">open the console</a>.</p>'
+            . '<script>(function () {'
+            . 'var url = ' . self::js($link['url']) . ', name = ' . self::js(self::consoleWindow($serviceId)) . ', features = ' . self::js($features) . ';'
+            . 'if (window.name === name) { window.location.replace(url); return; }'
+            . 'var a = document.getElementById("pvebridge-console");'
+            . 'a.onclick = function () { window.open(url, name, features); return false; };'
+            . 'if (window.open(url, name, features)) { a.parentNode.textContent = "The console opened in a new window."; }'
+            . '})();</script></body></html>';
+    }
+
     /** Rows of the admin service tab: label => HTML. */
     public static function tab(array $data)
     {

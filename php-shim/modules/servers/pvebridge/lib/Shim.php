@@ -58,11 +58,28 @@ class Shim
     }
 
     /**
-     * Calls the gateway and writes one module log entry.
+     * Values of the named answer fields, masked in the module log as sent and as JSON-escaped
+     * (a console link carries its VNC password and ticket).
+     */
+    private static function answerSecrets($data, array $fields)
+    {
+        $secrets = array();
+        foreach ($fields as $field) {
+            if (is_array($data) && isset($data[$field]) && is_string($data[$field]) && $data[$field] !== '') {
+                $secrets[] = $data[$field];
+                $secrets[] = substr((string) json_encode($data[$field]), 1, -1);
+            }
+        }
+        return array_values(array_unique($secrets));
+    }
+
+    /**
+     * Calls the gateway and writes one module log entry; $secretFields name answer fields whose
+     * values are masked in it.
      *
      * @return array{ok: bool, status: int, data: mixed, error: string}
      */
-    public static function call($function, array $payload, array $rawParams = array())
+    public static function call($function, array $payload, array $rawParams = array(), array $secretFields = array())
     {
         try {
             $client = Client::fromSettings();
@@ -71,7 +88,8 @@ class Shim
                 return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $client);
             }
             $result = $client->call($function, $payload);
-            self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['data'], self::secrets($client, $rawParams));
+            $secrets = array_merge(self::secrets($client, $rawParams), self::answerSecrets($result['data'], $secretFields));
+            self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['data'], $secrets);
             return $result;
         } catch (\Throwable $e) {
             $message = 'pvebridge shim error: ' . $e->getMessage();
@@ -96,6 +114,40 @@ class Shim
             return $r['error'];
         }
         return isset($r['data']['result']) && $r['data']['result'] === 'success' ? 'success' : 'pvebridge: unexpected answer from the gateway';
+    }
+
+    /**
+     * A console link for one service: the gateway's {url, expiresAt, mode, window}, or the
+     * message to show (its refusal, e.g. "Access Denied"). The link never reaches the module log.
+     *
+     * @return array|string
+     */
+    public static function consoleLink($function, array $params, $clientMayAct)
+    {
+        $payload = array('actor' => self::actor($clientMayAct), 'params' => self::params($params));
+        $r = self::call($function, $payload, $params, array('url'));
+        if (!$r['ok']) {
+            return $r['error'];
+        }
+        return isset($r['data']['url']) && is_string($r['data']['url']) ? $r['data'] : 'pvebridge: unexpected answer from the gateway';
+    }
+
+    /**
+     * Answers the browser directly and ends the request: WHMCS has no return value for a page of
+     * our own, so the module clears its buffers, prints and exits (whmcs-module-api.md 1.9).
+     */
+    public static function sendPage($html)
+    {
+        while (ob_get_level() > 0) {
+            ob_end_clean();
+        }
+        if (!headers_sent()) {
+            header('Content-Type: text/html; charset=utf-8');
+            header('Cache-Control: no-store');
+            header('Referrer-Policy: no-referrer');
+        }
+        echo $html;
+        exit;
     }
 
     /** A product- or server-level call; returns the decoded answer, or the error message string. */

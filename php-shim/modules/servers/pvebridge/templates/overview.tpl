@@ -9,7 +9,10 @@
   </table>
   {if $ready}
   <div class="pvebridge-actions">
-    {foreach $buttons as $b}
+    {* The gateway's buttons, plus the console when the product grants noVNC. *}
+    {$actions = $buttons}
+    {if $permissions.novnc}{$actions[] = ['fn' => 'ClientConsole', 'label' => 'noVNC']}{/if}
+    {foreach $actions as $b}
     <form method="post" action="clientarea.php?action=productdetails&amp;id={$serviceId|escape}" style="display:inline">
       <input type="hidden" name="token" value="{$token|default:''|escape}">
       <input type="hidden" name="modop" value="custom">

@@ -1,0 +1,169 @@
+// `npm run bench:deploy`: how close the deploy pipeline gets to the time Proxmox itself needs.
+//  (a) one deploy (full clone on the template node, offline migration, resizes, additional disk,
+//      start): wall time from the kick to `ready` against the sum of the simulated task durations;
+//  (b) N VMs (default 1000) over a simulated 10-node cluster: wall time against the
+//      per-node-concurrency ideal (each node's task time divided by its slot count, slowest node),
+//      and against a sequential one-VM-at-a-time baseline (measured on a sample, scaled to N).
+// One JSON line per figure, then a markdown table. Loopback only; every loop is bounded.
+import { silentLogger } from '../../common/log.ts';
+import type { Dialect } from '../../common/db/connect.ts';
+import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
+import { createRunner } from '../../provisioner/pipelines/runtime.ts';
+import { createVmRecord } from '../../provisioner/vm-record.ts';
+import { deployStack, TOKEN, waitForState, type Stack } from '../../test/provisioner/harness.ts';
+import { clusterScenario, externalSim, manyTaskSeconds, taskSecondsByVm } from './cluster.ts';
+
+const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
+const DB = arg('db', 'sqlite') as Dialect;
+const SCALE_ONE = Number(arg('scale-one', '0.5'));
+const VMS = Number(arg('vms', '1000'));
+const NODES = Number(arg('nodes', '10'));
+const PER_NODE = Number(arg('node-concurrency', '4'));
+const SCALE_MANY = Number(arg('scale-many', '0.5'));
+const SEQ_SAMPLE = Number(arg('sequential-sample', '10'));
+const LIMIT_MS = Number(arg('max-seconds', '600')) * 1000;
+
+interface Figure {
+  bench: 'deploy';
+  metric: string;
+  value: number;
+  unit: string;
+  [k: string]: unknown;
+}
+const figures: Figure[] = [];
+const emit = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) => {
+  const f: Figure = { bench: 'deploy', metric, value: Number(value.toFixed(4)), unit, ...extra };
+  figures.push(f);
+  process.stdout.write(`${JSON.stringify(f)}\n`);
+};
+
+const runtime = (pollIntervalMs: number) => ({
+  log: silentLogger,
+  pollIntervalMs,
+  engine: { backoffBaseMs: 200, backoffMaxMs: 2000, waitDelayMs: 50 },
+});
+
+async function queueVm(s: Stack, serviceId: number): Promise<void> {
+  await createVmRecord(s.t.db, { serviceId, clientId: s.seeded.clientId, productId: s.seeded.productId, serverId: s.seeded.serverId });
+}
+
+/** (a) one deploy, every step, against the simulated task time. */
+async function oneDeploy(): Promise<void> {
+  const s = await deployStack(DB, { timeScale: SCALE_ONE, settings: { targetNode: 'pve2' } });
+  try {
+    const runner = await createRunner({ db: s.t.db, config: s.config, ...runtime(100) });
+    const sid = s.seeded.serviceId!;
+    await queueVm(s, sid);
+    const t0 = performance.now();
+    const wall0 = Date.now();
+    runner.kick(sid);
+    await waitForState(s, sid, 'ready', LIMIT_MS);
+    const wall = performance.now() - t0;
+    await runner.stop();
+    const vm = await s.t.db('mod_pvebridge_vms').where({ service_id: sid }).first('vmid');
+    const tasks = taskSecondsByVm(s.sim).get(Number(vm.vmid)) ?? 0;
+    const firstCall = (s.sim.requestLog.find((e) => e.time >= wall0)?.time ?? wall0) - wall0;
+    emit('one_deploy_wall', wall / 1000, 's', { time_scale: SCALE_ONE });
+    emit('one_deploy_task_time', tasks, 's', { time_scale: SCALE_ONE });
+    emit('overhead_ratio', wall / 1000 / tasks, 'x', { target: '≤ 1.05' });
+    emit('first_proxmox_call', firstCall, 'ms', { target: '< 1000' });
+  } finally {
+    await s.close();
+  }
+}
+
+async function manyStack(): Promise<{ s: Stack; stopSim(): void }> {
+  const sim = await externalSim(clusterScenario(NODES), TOKEN, SCALE_MANY);
+  const s = await deployStack(DB, {
+    timeScale: SCALE_MANY,
+    settings: { osTemplate: 9001, targetNode: 'automatically', additionalDiskSize: 0, systemDiskSize: 30, ram: 1, ipv6Count: 0 },
+    v4Pool: ['192.0.2.1', '192.0.2.1'],
+  });
+  const { createPool } = await import('../../provisioner/ipam/index.ts');
+  await createPool(s.t.db, {
+    serverId: s.seeded.serverId,
+    type: 'ipv4',
+    bridge: 'vmbr1',
+    vlan: 10,
+    gateway: '10.20.0.1',
+    mask: 16,
+    start: '10.20.0.2',
+    stop: '10.20.255.254',
+  });
+  await saveGlobalSettings(s.t.db, { nodeConcurrency: PER_NODE, runnerConcurrency: NODES * PER_NODE * 2, runBudgetSeconds: 300 });
+  await s.t.db('tblservers').where({ id: s.seeded.serverId }).update({ port: sim.port }); // the out-of-process simulator
+  return { s, stopSim: sim.stop };
+}
+
+async function waitAllReady(s: Stack, ids: number[]): Promise<void> {
+  const until = Date.now() + LIMIT_MS;
+  for (;;) {
+    const row = await s.t.db('mod_pvebridge_vms').whereIn('service_id', ids).andWhere({ state: 'ready' }).count({ n: '*' }).first();
+    if (Number(row?.n) === ids.length) return;
+    if (Date.now() > until) throw new Error(`only ${row?.n}/${ids.length} VMs ready after ${LIMIT_MS / 1000}s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** (b) many VMs at once vs the per-node ideal, and a sequential baseline. */
+async function manyDeploys(): Promise<void> {
+  const { s, stopSim } = await manyStack();
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < VMS + SEQ_SAMPLE; i++) ids.push(await s.newService());
+    const burst = ids.slice(0, VMS);
+    for (const id of burst) await queueVm(s, id);
+    const runner = await createRunner({ db: s.t.db, config: s.config, ...runtime(100) });
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    for (const id of burst) runner.kick(id);
+    await waitAllReady(s, burst);
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerVm = (cpu.user + cpu.system) / 1000 / VMS;
+    // The ideal: each node works PER_NODE VMs at once and never waits for us.
+    const vms = (await s.t.db('mod_pvebridge_vms').whereIn('service_id', burst).select('vmid', 'node')) as Array<{
+      vmid: number;
+      node: string;
+    }>;
+    const perNode = new Map<string, number>();
+    for (const v of vms) perNode.set(v.node, (perNode.get(v.node) ?? 0) + manyTaskSeconds(SCALE_MANY));
+    const ideal = Math.max(...perNode.values()) / PER_NODE;
+    const spread = [...perNode.keys()].length;
+
+    const sample = ids.slice(VMS);
+    const s0 = performance.now();
+    for (const id of sample) {
+      await queueVm(s, id);
+      runner.kick(id);
+      await waitForState(s, id, 'ready', LIMIT_MS);
+    }
+    const perVm = (performance.now() - s0) / 1000 / sample.length;
+    await runner.stop();
+    const sequential = perVm * VMS;
+    emit('many_wall', wall, 's', { vms: VMS, nodes: NODES, node_concurrency: PER_NODE, time_scale: SCALE_MANY, nodes_used: spread });
+    emit('many_ideal', ideal, 's', { vms: VMS });
+    emit('ideal_ratio', wall / ideal, 'x', { target: '≤ 1.2' });
+    emit('sequential_per_vm', perVm, 's', { sample: sample.length });
+    emit('sequential_estimate', sequential, 's', { vms: VMS });
+    emit('sequential_ratio', wall / sequential, 'x', { note: 'parallel wall / sequential wall (lower is better)' });
+    emit('throughput', VMS / wall, 'VMs/s');
+    emit('gateway_cpu_per_deploy', cpuPerVm, 'ms', {
+      note: 'CPU of the gateway process (runner + DB) per VM; the simulator runs in its own process',
+    });
+  } finally {
+    stopSim();
+    await s.close();
+  }
+}
+
+function table(): void {
+  const rows = figures.map((f) => `| ${f.metric} | ${f.value} | ${f.unit} | ${String(f.target ?? '')} |`);
+  process.stdout.write(`\n| metric | value | unit | target |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+}
+
+const ONLY = arg('only', 'all');
+if (ONLY !== 'many') await oneDeploy();
+if (ONLY !== 'one') await manyDeploys();
+table();
+process.exit(0);

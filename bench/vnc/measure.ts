@@ -1,0 +1,260 @@
+// The measurements, each bounded in bytes, sessions and time, written against the Target
+// interface so raw TCP, websockify and pvebridge run the very same code.
+import fs from 'node:fs';
+import { Reader, type Conn } from './conn.ts';
+
+export type UpstreamKind = 'echo' | 'sink' | 'source' | 'banner' | 'xvnc';
+
+export interface Target {
+  name: 'raw' | 'websockify' | 'pvebridge';
+  /** The proxy's process (its children are summed: websockify forks per session). */
+  pid?: number;
+  open(kind: UpstreamKind): Promise<Conn>;
+  /** Lets the proxy collect garbage before a memory reading (pvebridge: a GC on SIGUSR2). */
+  settle?(): Promise<void>;
+  /** Work the client would do anyway before connecting (pvebridge: mint n tickets). */
+  prepare?(kind: UpstreamKind, n: number): void;
+}
+
+const MiB = 1024 * 1024;
+const chunk = Buffer.alloc(256 * 1024, 0xa5);
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const u64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+};
+
+async function upload(c: Conn, bytes: number): Promise<void> {
+  const r = new Reader(c);
+  await c.write(u64(bytes));
+  for (let sent = 0; sent < bytes; sent += chunk.length)
+    await c.write(bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent));
+  await r.read(1);
+}
+
+function download(c: Conn, bytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    let got = 0;
+    c.onData((d) => {
+      got += d.length;
+      if (got >= bytes) resolve();
+    });
+    void c.write(u64(bytes));
+  });
+}
+
+/** CPU seconds (user + system) a process and its descendants used so far. */
+export function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  const visit = (p: number) => {
+    try {
+      const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+      for (const task of fs.readdirSync(`/proc/${p}/task`)) {
+        for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  };
+  visit(pid);
+  return ticks / 100; // USER_HZ
+}
+
+/**
+ * Aggregate MiB/s of `sessions` concurrent transfers sharing `totalBytes`, and the proxy's
+ * CPU milliseconds per MiB relayed (steady under a noisy neighbour, unlike wall-clock rates).
+ */
+export async function bulk(
+  t: Target,
+  dir: 'upload' | 'download',
+  sessions: number,
+  totalBytes: number,
+): Promise<{ mibps: number; cpuMsPerMib?: number }> {
+  const per = Math.floor(totalBytes / sessions);
+  const conns = await Promise.all(Array.from({ length: sessions }, () => t.open(dir === 'upload' ? 'sink' : 'source')));
+  const cpu0 = t.pid ? treeCpuSeconds(t.pid) : 0;
+  const t0 = performance.now();
+  await withTimeout(Promise.all(conns.map((c) => (dir === 'upload' ? upload(c, per) : download(c, per)))), 60_000, `${t.name} ${dir}`);
+  const s = (performance.now() - t0) / 1000;
+  const mib = (per * sessions) / MiB;
+  const cpuMsPerMib = t.pid ? ((treeCpuSeconds(t.pid) - cpu0) * 1000) / mib : undefined;
+  for (const c of conns) c.close();
+  return { mibps: mib / s, cpuMsPerMib };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** 64-byte round trips through the echo upstream, one at a time: {p50, p99} in ms. */
+export async function rtt(t: Target, n: number, warmup: number): Promise<{ p50: number; p99: number }> {
+  const c = await t.open('echo');
+  const r = new Reader(c);
+  const msg = Buffer.alloc(64, 1);
+  const samples: number[] = [];
+  const run = async () => {
+    for (let i = 0; i < n + warmup; i++) {
+      const t0 = process.hrtime.bigint();
+      await c.write(msg);
+      await r.read(64);
+      if (i >= warmup) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await withTimeout(run(), 60_000, `${t.name} rtt`);
+  c.close();
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** Resident and proportional memory of a process and its descendants, in bytes. */
+export function treeMemory(pid: number): { rss: number; pss: number } {
+  let rss = 0;
+  let pss = 0;
+  const visit = (p: number) => {
+    try {
+      const text = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0) * 1024;
+      pss += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0) * 1024;
+      for (const task of fs.readdirSync(`/proc/${p}/task`)) {
+        for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  };
+  visit(pid);
+  return { rss, pss };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens n sessions (batches of 50, each proven live by an echo), then reads the proxy's PSS. */
+export async function idleMemory(t: Target, n: number): Promise<number> {
+  await t.settle?.();
+  const base = treeMemory(t.pid!).pss;
+  const conns: Conn[] = [];
+  const run = async () => {
+    for (let i = 0; i < n; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, n - i) }, async () => {
+          const c = await t.open('echo');
+          const r = new Reader(c);
+          await c.write(Buffer.from([1]));
+          await r.read(1);
+          return c;
+        }),
+      );
+      conns.push(...batch);
+    }
+  };
+  try {
+    await withTimeout(run(), 60_000, `${t.name} idle sessions`);
+    await sleep(1000);
+    await t.settle?.();
+    return (treeMemory(t.pid!).pss - base) / n;
+  } finally {
+    for (const c of conns) c.close();
+    await sleep(t.name === 'websockify' ? 2000 : 500);
+  }
+}
+
+/** Complete setups (upgrade, ticket check, upstream dial, first upstream byte) per second. */
+export async function setups(t: Target, n: number, concurrency: number): Promise<{ perSecond: number; p99: number }> {
+  let next = 0;
+  const lat: number[] = [];
+  t.prepare?.('banner', n);
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const t0 = performance.now();
+      const c = await t.open('banner');
+      await new Reader(c).read(12);
+      lat.push(performance.now() - t0);
+      c.close();
+    }
+  };
+  const t0 = performance.now();
+  await withTimeout(Promise.all(Array.from({ length: concurrency }, worker)), 90_000, `${t.name} setups`);
+  const s = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { perSecond: n / s, p99: percentile(lat, 99) };
+}
+
+/**
+ * Growth of the proxy's memory while a client has stopped reading a 1 GiB download: from the
+ * moment it stalls (after a GC, so the garbage of the first 100 ms of streaming is not counted)
+ * over `holdMs`. `total*` also counts from before the session opened, garbage included.
+ */
+export async function stalledReader(t: Target, holdMs: number): Promise<{ pss: number; rss: number; totalPss: number }> {
+  await sleep(300);
+  await t.settle?.();
+  const before = treeMemory(t.pid!);
+  const c = await t.open('source');
+  await c.write(u64(1024 * MiB));
+  let got = 0;
+  c.onData((d) => (got += d.length));
+  await sleep(100);
+  c.pause();
+  await sleep(200);
+  await t.settle?.();
+  const base = treeMemory(t.pid!);
+  const peak = { pss: 0, rss: 0, totalPss: base.pss - before.pss };
+  for (let waited = 0; waited < holdMs; waited += 100) {
+    await sleep(100);
+    const m = treeMemory(t.pid!);
+    peak.pss = Math.max(peak.pss, m.pss - base.pss);
+    peak.rss = Math.max(peak.rss, m.rss - base.rss);
+    peak.totalPss = Math.max(peak.totalPss, m.pss - before.pss);
+  }
+  c.close();
+  if (got === 0) throw new Error(`${t.name}: the stalled-reader download never started`);
+  return peak;
+}
+
+/** Xvnc (security None): connect, RFB handshake, ServerInit, one full raw framebuffer. ms. */
+export async function xvncFullFrame(t: Target): Promise<number> {
+  const t0 = performance.now();
+  const c = await t.open('xvnc');
+  const r = new Reader(c);
+  await r.read(12);
+  await c.write(Buffer.from('RFB 003.008\n'));
+  const count = (await r.read(1))[0]!;
+  const types = [...(await r.read(count))];
+  if (!types.includes(1)) throw new Error(`Xvnc offers security types ${types}, not None`);
+  await c.write(Buffer.from([1]));
+  if ((await r.read(4)).readUInt32BE(0) !== 0) throw new Error('RFB security failed');
+  await c.write(Buffer.from([1])); // ClientInit, shared
+  const init = await r.read(24);
+  const [w, h, bpp] = [init.readUInt16BE(0), init.readUInt16BE(2), init[4]!];
+  await r.read(init.readUInt32BE(20)); // desktop name
+  await c.write(Buffer.from([2, 0, 0, 1, 0, 0, 0, 0])); // SetEncodings: Raw
+  const req = Buffer.alloc(10);
+  req.writeUInt8(3, 0);
+  req.writeUInt16BE(w, 6);
+  req.writeUInt16BE(h, 8);
+  await c.write(req); // FramebufferUpdateRequest, non-incremental, whole screen
+  let pixels = 0;
+  while (pixels < w * h) {
+    const head = await r.read(4);
+    if (head[0] !== 0) throw new Error(`unexpected RFB message ${head[0]}`);
+    for (let i = head.readUInt16BE(2); i > 0; i--) {
+      const rect = await r.read(12);
+      const area = rect.readUInt16BE(4) * rect.readUInt16BE(6);
+      if (rect.readInt32BE(8) !== 0) continue; // pseudo-encodings carry no pixels here
+      await r.skip(area * (bpp / 8));
+      pixels += area;
+    }
+  }
+  c.close();
+  return performance.now() - t0;
+}
