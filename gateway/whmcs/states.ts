@@ -1,26 +1,10 @@
 // Pipeline state names (the spec's) as the module API needs them: which pipeline a state belongs
 // to, so a refusal can say what is in progress.
-export const DEPLOY_STATES = [
-  'creation',
-  'set_ip',
-  'clone',
-  'set_dns',
-  'migrated',
-  'set_cpu_ram',
-  'set_system_disk_size',
-  'set_system_disk_bandwidth',
-  'set_created_additional_disk',
-  'set_additional_disk_size',
-  'set_additional_disk_bandwidth',
-  'set_network',
-  'set_firewall',
-  'set_cloudinit',
-  'starting',
-] as const;
+import { DEPLOY_STATES } from '../../provisioner/pipelines/deploy.ts';
 
 /** What a VM in `state` is busy with, for messages ("a deploy is in progress (state clone)"). */
 export function activity(state: string): string {
-  if ((DEPLOY_STATES as readonly string[]).includes(state)) return `a deploy is in progress (state ${state})`;
+  if (state !== 'ready' && (DEPLOY_STATES as readonly string[]).includes(state)) return `a deploy is in progress (state ${state})`;
   if (state === 'change_package' || state.startsWith('cp_')) return `a package change is in progress (state ${state})`;
   if (state === 'terminate') return 'a termination is in progress';
   if (state === 'error_terminate') return 'the last termination failed and waits for an admin (state error_terminate)';
