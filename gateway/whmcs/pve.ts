@@ -2,6 +2,7 @@
 // service's server. Power requests are sent and not waited for (their task runs on Proxmox).
 // The client is loaded on first use, so module calls that never touch Proxmox do not load it.
 import { AppError } from '../../common/errors.ts';
+import type { ClusterResource } from '../../provisioner/proxmox/index.ts';
 import type { VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 
@@ -70,23 +71,12 @@ export async function removeVm(ctx: GatewayContext, vm: VmRecord): Promise<strin
   }
 }
 
-interface Resource {
-  type: string;
-  node?: string;
-  status?: string;
-  vmid?: number;
-  name?: string;
-  template?: number;
-  storage?: string;
-  content?: string;
-}
-
 /** Dropdown values for the product's module fields, from the server's cluster. */
 export async function loaderOptions(ctx: GatewayContext, serverId: number, kind: LoaderKind): Promise<Record<string, string>> {
   return withClient(ctx, serverId, async (pve) => {
-    let resources: Resource[];
+    let resources: ClusterResource[];
     try {
-      resources = (await pve.cluster.resources.get({})) as Resource[];
+      resources = (await pve.cluster.resources.get({})) as ClusterResource[];
     } catch (err) {
       throw upstream(err, 'cluster resource listing');
     }
@@ -94,7 +84,7 @@ export async function loaderOptions(ctx: GatewayContext, serverId: number, kind:
   });
 }
 
-async function optionsOf(pve: Client, kind: LoaderKind, resources: Resource[]): Promise<Record<string, string>> {
+async function optionsOf(pve: Client, kind: LoaderKind, resources: ClusterResource[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (kind === 'nodes') {
     out.automatically = 'Automatically (most free resources)';
@@ -113,7 +103,7 @@ async function optionsOf(pve: Client, kind: LoaderKind, resources: Resource[]): 
 }
 
 /** Bridges named by the templates' NICs (the API subset has no node network listing). */
-async function bridgesOf(pve: Client, resources: Resource[]): Promise<string[]> {
+async function bridgesOf(pve: Client, resources: ClusterResource[]): Promise<string[]> {
   const found = new Set<string>();
   for (const t of resources.filter((x) => x.type === 'qemu' && x.template === 1).slice(0, 50)) {
     let config: Record<string, unknown>;

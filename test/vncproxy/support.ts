@@ -5,27 +5,13 @@ import WebSocket from 'ws';
 import { mintTicket, parseTicketKeys, type TicketInput } from '../../common/console-ticket.ts';
 import { buildAllowlist } from '../../vncproxy/allowlist.ts';
 import { startVncProxy, type RunningVncProxy, type VncProxyOptions } from '../../vncproxy/server.ts';
+import { listenInConsoleRange } from '../../bench/vnc/ports.ts';
 
 export const ORIGIN = 'https://panel.example.com';
 export const keys = parseTicketKeys(`k1:${'a'.repeat(40)}`);
 
-/** Listens on a free port in 5900–5999 (random start, so parallel test files rarely collide). */
-export async function listenOnConsolePort(server: net.Server, host = '127.0.0.1'): Promise<number> {
-  const start = 5900 + Math.floor(Math.random() * 100);
-  for (let i = 0; i < 100; i++) {
-    const port = 5900 + ((start - 5900 + i) % 100);
-    const ok = await new Promise<boolean>((resolve) => {
-      const onError = () => resolve(false);
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve(true);
-      });
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port in 5900–5999');
-}
+/** Listens on a free port in 5900–5999 (the benchmark's finder; random start, so parallel files rarely collide). */
+export const listenOnConsolePort = listenInConsoleRange;
 
 export interface TestUpstream {
   port: number;
