@@ -11,7 +11,8 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
     if (r.auth !== 'none') op.security = [{ [r.auth]: [] }];
     if (r.input) {
       const schema = z.toJSONSchema(r.input, { io: 'input', unrepresentable: 'any' });
-      if (r.method === 'post' || r.method === 'put') op.requestBody = { required: true, content: { 'application/json': { schema } } };
+      if (r.method === 'post' || r.method === 'put' || r.method === 'patch')
+        op.requestBody = { required: true, content: { 'application/json': { schema } } };
       else op['x-query-schema'] = schema;
     }
     (paths[toOpenApiPath(r.path)] ??= {})[r.method] = op;

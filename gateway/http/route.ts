@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors.ts';
 import type { GatewayContext } from '../context.ts';
 
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call: anyone, the signed PHP shim, or the gateway's own admin API (signed too). */
 export type Auth = 'none' | 'shim';
@@ -39,7 +39,7 @@ export function validationError(err: z.ZodError): AppError {
 }
 
 function rawInput(def: RouteDef, req: Request): unknown {
-  const fromBody = def.method === 'post' || def.method === 'put';
+  const fromBody = def.method === 'post' || def.method === 'put' || def.method === 'patch';
   const base = fromBody ? (req.body ?? {}) : { ...req.query };
   return typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base, ...req.params } : base;
 }
