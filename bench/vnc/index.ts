@@ -4,15 +4,26 @@
 // on 127.0.0.1, every loop is bounded, and every process started here is stopped by its id.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { mintTicket, parseTicketKeys } from '../../common/console-ticket.ts';
 import { startXvnc, type RunningXvnc } from '../../test/vncproxy/xvnc.ts';
+import { freePort, startSocat, waitListening } from './anchors.ts';
 import { connectRaw, connectWs } from './conn.ts';
-import { bulk, idleMemory, withTimeout, rtt, setups, stalledReader, xvncFullFrame, type Target, type UpstreamKind } from './measure.ts';
+import {
+  bulk,
+  idleMemory,
+  withTimeout,
+  setups,
+  stalledReader,
+  treeCpuSeconds,
+  xvncFullFrame,
+  type Target,
+  type UpstreamKind,
+} from './measure.ts';
+import { rttInterleaved, smallMessages } from './measure-latency.ts';
 import { printTable, type Figure } from './report.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,6 +35,13 @@ const IDLE_SESSIONS_WEBSOCKIFY = arg('idle-websockify', 200); // one ~3.5 MB pro
 const SETUPS = arg('setups', 2000);
 const SETUPS_WEBSOCKIFY = arg('setups-websockify', 400);
 const SETUP_CONCURRENCY = arg('setup-concurrency', 64); // browsers opening consoles at once
+const RTT_IDLE = arg('rtt-idle', 500); // idle sessions held open on every target for the second RTT run
+const RTT_N = arg('rtt', 2000);
+const SMALL = arg('small', 50_000); // 64-byte messages, up to SMALL_WINDOW in flight
+const SMALL_WINDOW = arg('small-window', 32);
+/** Every relayed session holds two sockets in the proxy: the fd limit (not ours to raise) caps n. */
+const fdLimit = Number(/^Max open files\s+(\d+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 1024);
+const IDLE_BIG = Math.min(arg('idle-big', 10_000), Math.floor((fdLimit - 200) / 2));
 const ORIGIN = 'http://bench.invalid';
 /** --only=raw,pvebridge and --metrics=upload,download,rtt,xvnc,setups,idle,stall narrow a run. */
 const listArg = (name: string) =>
@@ -61,26 +79,6 @@ async function startChild(
   return { child, info: JSON.parse(line) as Record<string, number> };
 }
 
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), resolve(true)));
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function startWebsockify(ports: Record<UpstreamKind, number>): Promise<{ port: number; pid: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvebridge-bench-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -114,18 +112,28 @@ async function repeat(f: () => Promise<number>): Promise<{ value: number; min: n
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
-async function measureTarget(t: Target, has: { idle: boolean; stall: boolean }): Promise<void> {
+const forks = (t: Target) => t.name === 'websockify' || t.name === 'socat'; // a process per session
+
+async function measureTarget(t: Target, has: { idle: boolean; idleBig?: boolean; stall: boolean }): Promise<void> {
   if (ONLY && !ONLY.includes(t.name)) return;
   // Memory first, on a fresh proxy: after the bulk phases its heap has room to spare, which
   // would hide what sessions cost.
   if (has.idle && wants('idle')) {
-    const idle = t.name === 'websockify' ? IDLE_SESSIONS_WEBSOCKIFY : IDLE_SESSIONS;
+    const idle = forks(t) ? IDLE_SESSIONS_WEBSOCKIFY : IDLE_SESSIONS;
+    const m = await idleMemory(t, idle);
+    emit({ target: t.name, metric: 'memory_per_idle_session', sessions: idle, value: round(m.perSession / 1024), unit: 'KiB (PSS)' });
+  }
+  if (has.idleBig && wants('idle')) {
+    const m = await idleMemory(t, IDLE_BIG);
     emit({
       target: t.name,
-      metric: 'memory_per_idle_session',
-      sessions: idle,
-      value: round((await idleMemory(t, idle)) / 1024),
-      unit: 'KiB (PSS)',
+      metric: 'memory_idle_sessions_total',
+      sessions: IDLE_BIG,
+      value: round(m.totalPss / 1024 / 1024),
+      unit: 'MiB (PSS, whole process)',
+      rss_mib: round(m.totalRss / 1024 / 1024),
+      per_session_kib: round(m.perSession / 1024),
+      fd_limit: fdLimit,
     });
   }
   if (has.stall && wants('stall')) {
@@ -146,9 +154,11 @@ async function measureTarget(t: Target, has: { idle: boolean; stall: boolean }):
   for (const dir of (['upload', 'download'] as const).filter(wants)) {
     for (const sessions of [1, 4, 16]) {
       const cpu: number[] = [];
+      const sys: number[] = [];
       const r = await repeat(async () => {
         const b = await bulk(t, dir, sessions, BULK_MIB * 1024 * 1024);
         if (b.cpuMsPerMib !== undefined) cpu.push(b.cpuMsPerMib);
+        if (b.sysShare !== undefined) sys.push(b.sysShare);
         return b.mibps;
       });
       emit({
@@ -161,15 +171,30 @@ async function measureTarget(t: Target, has: { idle: boolean; stall: boolean }):
         max: round(r.max),
         runs: RUNS,
       });
-      if (cpu.length) emit({ target: t.name, metric: `${dir}_proxy_cpu`, sessions, value: round(median(cpu), 3), unit: 'CPU ms/MiB' });
+      if (cpu.length)
+        emit({
+          target: t.name,
+          metric: `${dir}_proxy_cpu`,
+          sessions,
+          value: round(median(cpu), 3),
+          unit: 'CPU ms/MiB',
+          min: round(Math.min(...cpu), 3),
+          max: round(Math.max(...cpu), 3),
+          kernel_share: sys.length ? round(median(sys), 2) : undefined,
+        });
     }
   }
-  if (wants('rtt')) {
-    // Latency of a console session, not of collecting the bulk phases' garbage.
-    await t.settle?.();
-    const lat = await rtt(t, 2000, 200);
-    emit({ target: t.name, metric: 'rtt_64b_p50', sessions: 1, value: round(lat.p50, 3), unit: 'ms' });
-    emit({ target: t.name, metric: 'rtt_64b_p99', sessions: 1, value: round(lat.p99, 3), unit: 'ms' });
+  if (wants('small')) {
+    const m = await smallMessages(t, SMALL, SMALL_WINDOW, treeCpuSeconds);
+    emit({
+      target: t.name,
+      metric: 'small_messages_per_second',
+      sessions: 1,
+      value: Math.round(m.perSecond),
+      unit: 'msg/s (64 B, echo)',
+      window: SMALL_WINDOW,
+      proxy_cpu_us_per_msg: m.cpuUsPerMsg === undefined ? undefined : round(m.cpuUsPerMsg, 2),
+    });
   }
   if (wants('xvnc')) {
     const frames: number[] = [];
@@ -177,7 +202,7 @@ async function measureTarget(t: Target, has: { idle: boolean; stall: boolean }):
     emit({ target: t.name, metric: 'xvnc_connect_to_full_frame', sessions: 1, value: round(median(frames), 2), unit: 'ms' });
   }
   if (wants('setups')) {
-    const n = t.name === 'websockify' ? SETUPS_WEBSOCKIFY : SETUPS;
+    const n = forks(t) ? SETUPS_WEBSOCKIFY : SETUPS;
     const s = await setups(t, n, SETUP_CONCURRENCY);
     emit({
       target: t.name,
@@ -188,6 +213,22 @@ async function measureTarget(t: Target, has: { idle: boolean; stall: boolean }):
       concurrency: SETUP_CONCURRENCY,
       p99_ms: round(s.p99, 2),
     });
+    await new Promise((r) => setTimeout(r, forks(t) ? 2000 : 300)); // closed sessions wind down
+  }
+}
+
+/** Round trips with every target taking turns: alone, then with RTT_IDLE idle sessions on each. */
+async function measureRtt(targets: Target[]): Promise<void> {
+  if (!wants('rtt')) return;
+  const chosen = targets.filter((t) => !ONLY || ONLY.includes(t.name));
+  for (const idle of [0, RTT_IDLE]) {
+    const res = await rttInterleaved(chosen, RTT_N, 200, idle);
+    const suffix = idle ? `_idle${idle}` : '';
+    for (const [name, r] of res) {
+      const target = name as Target['name'];
+      emit({ target, metric: `rtt_64b_p50${suffix}`, sessions: 1 + idle, value: round(r.p50, 3), unit: 'ms', interleaved: chosen.length });
+      emit({ target, metric: `rtt_64b_p99${suffix}`, sessions: 1 + idle, value: round(r.p99, 3), unit: 'ms', interleaved: chosen.length });
+    }
   }
 }
 
@@ -212,6 +253,13 @@ async function main(): Promise<void> {
       { BENCH_TICKET_SECRET: secret },
     );
     const wsfy = await startWebsockify(ports);
+    const socat = await startSocat(ports);
+    children.push(socat.child);
+    const { child: relayChild, info: relayPorts } = await startChild(
+      process.execPath,
+      [...tsx, '--expose-gc', path.join(here, 'tcp-relay-process.ts')],
+      { BENCH_UPSTREAMS: JSON.stringify(ports) },
+    );
     let sid = 0;
     const mint = (kind: UpstreamKind) => {
       const service = (sid = (sid % 1e9) + 1);
@@ -229,6 +277,16 @@ async function main(): Promise<void> {
     const minted: Array<ReturnType<typeof mint>> = [];
 
     const raw: Target = { name: 'raw', open: (k) => connectRaw(ports[k]) };
+    const socatT: Target = { name: 'socat', pid: socat.child.pid, open: (k) => connectRaw(socat.ports[k]!) };
+    const relayTcp: Target = {
+      name: 'relay-tcp',
+      pid: relayChild.pid,
+      async settle() {
+        relayChild.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 300));
+      },
+      open: (k) => connectRaw(relayPorts[k]!),
+    };
     const websockify: Target = {
       name: 'websockify',
       pid: wsfy.pid,
@@ -252,8 +310,11 @@ async function main(): Promise<void> {
       },
     };
     await measureTarget(raw, { idle: false, stall: false });
+    await measureTarget(socatT, { idle: true, stall: false });
+    await measureTarget(relayTcp, { idle: true, stall: false });
     await measureTarget(websockify, { idle: true, stall: true });
-    await measureTarget(pvebridge, { idle: true, stall: true });
+    await measureTarget(pvebridge, { idle: true, idleBig: true, stall: true });
+    await measureRtt([raw, socatT, relayTcp, websockify, pvebridge]);
     emit({ target: 'pvebridge', metric: 'bench_wall_time', sessions: 0, value: round((Date.now() - started) / 1000), unit: 's' });
     printTable(figures, { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', node: process.version });
   } finally {

@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import { Reader, type Conn } from './conn.ts';
 
 export type UpstreamKind = 'echo' | 'sink' | 'source' | 'banner' | 'xvnc';
+/** raw TCP (no relay), socat (plain userspace relay), relay-tcp (pvebridge's relay, no WebSocket). */
+export type TargetName = 'raw' | 'socat' | 'relay-tcp' | 'websockify' | 'pvebridge';
 
 export interface Target {
-  name: 'raw' | 'websockify' | 'pvebridge';
+  name: TargetName;
   /** The proxy's process (its children are summed: websockify forks per session). */
   pid?: number;
   open(kind: UpstreamKind): Promise<Conn>;
@@ -54,11 +56,19 @@ function download(c: Conn, bytes: number): Promise<void> {
 
 /** CPU seconds (user + system) a process and its descendants used so far. */
 export function treeCpuSeconds(pid: number): number {
-  let ticks = 0;
+  const c = treeCpu(pid);
+  return c.user + c.sys;
+}
+
+/** CPU seconds in user space and in the kernel of a process and its descendants. */
+export function treeCpu(pid: number): { user: number; sys: number } {
+  let user = 0;
+  let sys = 0;
   const visit = (p: number) => {
     try {
       const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+      user += Number(f[11]); // utime, stime (fields 14, 15)
+      sys += Number(f[12]);
       for (const task of fs.readdirSync(`/proc/${p}/task`)) {
         for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
       }
@@ -67,7 +77,7 @@ export function treeCpuSeconds(pid: number): number {
     }
   };
   visit(pid);
-  return ticks / 100; // USER_HZ
+  return { user: user / 100, sys: sys / 100 }; // USER_HZ
 }
 
 /**
@@ -79,17 +89,20 @@ export async function bulk(
   dir: 'upload' | 'download',
   sessions: number,
   totalBytes: number,
-): Promise<{ mibps: number; cpuMsPerMib?: number }> {
+): Promise<{ mibps: number; cpuMsPerMib?: number; sysShare?: number }> {
   const per = Math.floor(totalBytes / sessions);
   const conns = await Promise.all(Array.from({ length: sessions }, () => t.open(dir === 'upload' ? 'sink' : 'source')));
-  const cpu0 = t.pid ? treeCpuSeconds(t.pid) : 0;
+  const cpu0 = t.pid ? treeCpu(t.pid) : { user: 0, sys: 0 };
   const t0 = performance.now();
   await withTimeout(Promise.all(conns.map((c) => (dir === 'upload' ? upload(c, per) : download(c, per)))), 60_000, `${t.name} ${dir}`);
   const s = (performance.now() - t0) / 1000;
   const mib = (per * sessions) / MiB;
-  const cpuMsPerMib = t.pid ? ((treeCpuSeconds(t.pid) - cpu0) * 1000) / mib : undefined;
+  // Read before closing: a forking relay's children take their CPU time with them when they exit.
+  const cpu1 = t.pid ? treeCpu(t.pid) : cpu0;
   for (const c of conns) c.close();
-  return { mibps: mib / s, cpuMsPerMib };
+  if (!t.pid) return { mibps: mib / s };
+  const [user, sys] = [cpu1.user - cpu0.user, cpu1.sys - cpu0.sys];
+  return { mibps: mib / s, cpuMsPerMib: ((user + sys) * 1000) / mib, sysShare: user + sys > 0 ? sys / (user + sys) : undefined };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -138,8 +151,11 @@ export function treeMemory(pid: number): { rss: number; pss: number } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Opens n sessions (batches of 50, each proven live by an echo), then reads the proxy's PSS. */
-export async function idleMemory(t: Target, n: number): Promise<number> {
+/**
+ * Opens n sessions (batches of 50, each proven live by an echo), then reads the proxy's PSS:
+ * the growth per session, and the whole process (or process tree) with n sessions open.
+ */
+export async function idleMemory(t: Target, n: number): Promise<{ perSession: number; totalPss: number; totalRss: number }> {
   await t.settle?.();
   const base = treeMemory(t.pid!).pss;
   const conns: Conn[] = [];
@@ -158,13 +174,14 @@ export async function idleMemory(t: Target, n: number): Promise<number> {
     }
   };
   try {
-    await withTimeout(run(), 60_000, `${t.name} idle sessions`);
+    await withTimeout(run(), 60_000 + n * 20, `${t.name} idle sessions`);
     await sleep(1000);
     await t.settle?.();
-    return (treeMemory(t.pid!).pss - base) / n;
+    const m = treeMemory(t.pid!);
+    return { perSession: (m.pss - base) / n, totalPss: m.pss, totalRss: m.rss };
   } finally {
     for (const c of conns) c.close();
-    await sleep(t.name === 'websockify' ? 2000 : 500);
+    await sleep(t.name === 'websockify' || t.name === 'socat' ? 2000 : 500 + n / 10);
   }
 }
 

@@ -12,7 +12,7 @@ const proxy = await startVncProxy({
   ticketKeys: parseTicketKeys(secret),
   allowlist: await buildAllowlist([{ id: 1, ipaddress: '127.0.0.1' }]),
   allowedOrigins: ['http://bench.invalid'],
-  limits: { upgradeRate: { perSecond: 1e6, burst: 1e6 }, maxSessions: 5000, maxSessionsPerService: 5000 },
+  limits: { upgradeRate: { perSecond: 1e6, burst: 1e6 }, maxSessions: 12_000, maxSessionsPerService: 12_000 },
 });
 process.stdout.write(`${JSON.stringify({ port: proxy.port })}\n`);
 // The bench asks for a full GC before it reads memory, so earlier phases' garbage is not
