@@ -1,6 +1,8 @@
 // The `pvebridge` command table. Each subcommand lives in bin/commands/<name>.ts and exports
 // `run(args)` returning an exit code; configuration errors exit 2 with one message.
 import { ConfigError } from '../common/config.ts';
+import { isDbUnavailable } from '../common/db/connect.ts';
+import { StartupError } from '../common/errors.ts';
 
 export interface Command {
   summary: string;
@@ -45,6 +47,18 @@ export function helpText(): string {
   return `pvebridge — WHMCS ↔ Proxmox VE bridge\n\nUsage: pvebridge <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nConfiguration: PVEBRIDGE_* environment variables (docs/configuration.md).\n`;
 }
 
+/** One line for a failure that stops a command: what is wrong, never a password. */
+export function startupMessage(err: unknown): string {
+  if (err instanceof ConfigError || err instanceof StartupError) return err.message;
+  const e = err as { code?: string; message?: string; address?: string; port?: number };
+  const text = String(e?.message ?? err)
+    .split('\n')[0]!
+    .replace(/(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
+  if (isDbUnavailable(err)) return `cannot reach the database (PVEBRIDGE_DB_URL): ${text}`;
+  if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES') return `cannot listen: ${text}`;
+  return text;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -59,10 +73,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await cmd.load()).run(args);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`pvebridge: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    // Start-up failures are one line naming what is wrong, like configuration errors: no stack.
+    process.stderr.write(`pvebridge ${name}: ${startupMessage(err)}\n`);
+    return 2;
   }
 }

@@ -6,6 +6,9 @@ export const errorCodes = {
   PVB_ACCESS_DENIED: 403,
   PVB_NOT_FOUND: 404,
   PVB_CONFLICT: 409,
+  PVB_TOO_LARGE: 413,
+  PVB_UNSUPPORTED_MEDIA: 415,
+  PVB_RATE_LIMITED: 429,
   PVB_UNAVAILABLE: 503,
   PVB_UPSTREAM: 502,
   PVB_INTERNAL: 500,
@@ -24,5 +27,8 @@ export class AppError extends Error {
     this.status = errorCodes[code];
   }
 }
+
+/** A command cannot start (missing table, unusable folder): its message is the one line printed. */
+export class StartupError extends Error {}
 
 export const accessDenied = () => new AppError('PVB_ACCESS_DENIED', 'Access Denied');

@@ -1,14 +1,34 @@
 // `pvebridge vncproxy`: the console WebSocket proxy (separate process; several may run).
 // Reads tblservers once for the upstream allowlist (SIGHUP reloads it) and stops gracefully on
 // SIGTERM/SIGINT, closing sessions with 1001.
-import { parseTicketKeys, DbJtiStore, MemoryJtiStore } from '../../common/console-ticket.ts';
+import { parseTicketKeys, CONSOLE_TICKETS_TABLE, DbJtiStore, MemoryJtiStore } from '../../common/console-ticket.ts';
 import { loadConfig, variables } from '../../common/config.ts';
-import { openDb } from '../../common/db/connect.ts';
+import { openDb, type Db } from '../../common/db/connect.ts';
+import { StartupError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
 import { loadAllowlist } from '../../vncproxy/allowlist.ts';
 import { credentialsFromDb } from '../../vncproxy/credentials.ts';
 import { createProxyMetrics } from '../../vncproxy/metrics.ts';
 import { startVncProxy } from '../../vncproxy/server.ts';
+
+/** The tables the proxy reads: a wrong PVEBRIDGE_DB_URL is named at start, not as a stack trace. */
+async function requireTables(db: Db, ticketsInDb: boolean): Promise<void> {
+  for (const table of ['tblservers', ...(ticketsInDb ? [CONSOLE_TICKETS_TABLE] : [])]) {
+    let present: boolean;
+    try {
+      present = await db.schema.hasTable(table);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    if (present) continue;
+    await db.destroy();
+    const fix = table.startsWith('tbl')
+      ? "PVEBRIDGE_DB_URL must point at WHMCS's database (the one in WHMCS's configuration.php)"
+      : 'run `pvebridge migrate` on the database PVEBRIDGE_DB_URL points at';
+    throw new StartupError(`table ${table} is missing in the database: ${fix}`);
+  }
+}
 
 function extra<K extends keyof typeof variables>(name: K) {
   return variables[name].schema.parse(process.env[name] || variables[name].default);
@@ -22,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig(process.env, ['PVEBRIDGE_TICKET_SECRET']);
   const log = createLogger(config.logLevel).child({ component: 'vncproxy' });
   const db = openDb(config.dbUrl);
+  await requireTables(db, extra('PVEBRIDGE_VNC_TICKET_STORE') === 'db');
   const allowlist = await loadAllowlist(db);
   if (!allowlist.size) log.warn('no pvebridge servers in tblservers: every console will be refused');
   const proxy = await startVncProxy({

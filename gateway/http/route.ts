@@ -26,7 +26,10 @@ export function defineRoute<S extends z.ZodType>(def: RouteDef<S>): RouteDef<S> 
 
 export function fieldErrors(err: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const i of err.issues) out[i.path.join('.') || '(input)'] ??= i.message;
+  for (const i of err.issues) {
+    const key = i.path.join('.') || '(input)';
+    if (!Object.hasOwn(out, key)) out[key] = i.message; // not ??=: `toString` is no field of ours
+  }
   return out;
 }
 

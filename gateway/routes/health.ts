@@ -1,4 +1,5 @@
 // Liveness, readiness (database reachable, migrations current) and Prometheus metrics.
+import { dbErrorSummary } from '../../common/db/connect.ts';
 import { pendingMigrations } from '../../common/db/migrate.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -18,13 +19,16 @@ export const healthRoutes = [
     tag: 'ops',
     auth: 'none',
     async handler({ ctx, res }) {
+      // Unauthenticated: the driver's error (host, port, user) goes to the log, never the reply.
+      let pending: string[];
       try {
         await ctx.db.raw('select 1');
+        pending = await pendingMigrations(ctx.db);
       } catch (err) {
+        ctx.log.warn({ reason: dbErrorSummary(err) }, 'readiness: database unreachable');
         res.status(503);
-        return { status: 'not ready', database: 'unreachable', error: (err as Error).message };
+        return { status: 'not ready', database: 'unreachable' };
       }
-      const pending = await pendingMigrations(ctx.db);
       if (pending.length) res.status(503);
       return pending.length ? { status: 'not ready', database: 'ok', pendingMigrations: pending } : { status: 'ready', database: 'ok' };
     },

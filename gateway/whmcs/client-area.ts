@@ -11,7 +11,14 @@ import { activity } from './states.ts';
 
 /** Client-invokable functions: label → PHP function suffix, filtered by the product when known. */
 export async function clientButtons(ctx: GatewayContext, call: BareCall): Promise<{ buttons: Record<string, string> }> {
-  const productId = call.params?.serviceid ? (await loadService(ctx.db, call.params.serviceid)).productId : call.params?.pid;
+  const serviceId = call.params?.serviceid;
+  // A client learns nothing about a service that is not theirs: not even whether it exists.
+  const service = !serviceId
+    ? undefined
+    : call.actor.type === 'client'
+      ? await assertClientOwnsService(ctx.db, call.actor.id, serviceId)
+      : await loadService(ctx.db, serviceId);
+  const productId = service ? service.productId : call.params?.pid;
   const granted = productId ? await grantedPermissions(ctx.db, productId) : undefined;
   const buttons: Record<string, string> = {};
   for (const c of commands) if (c.client && (!granted || granted[c.client])) buttons[`${c.fn} VM`] = c.fn;

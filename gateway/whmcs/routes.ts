@@ -11,7 +11,7 @@ import { configOptions, loader } from './config-options.ts';
 import { changePackage, createAccount, suspendAccount, terminateAccount, unsuspendAccount } from './lifecycle.ts';
 import { assertActor } from './access.ts';
 import { syncWhmcsFields } from './product-fields.ts';
-import { bareCallSchema, serviceCallSchema } from './schemas.ts';
+import { bareCallSchema, positiveId, serviceCallSchema } from './schemas.ts';
 import { productPanel, savePanel } from './settings-panel.ts';
 import { testConnection, testConnectionSchema } from './test-connection.ts';
 
@@ -19,7 +19,7 @@ const TAG = 'whmcs module API';
 const post = <S extends z.ZodType>(fn: string, summary: string, input: S, handler: RouteDef<S>['handler']) =>
   defineRoute({ method: 'post', path: `/v1/whmcs/${fn}`, summary, tag: TAG, auth: 'shim', input, handler });
 
-const pidCall = bareCallSchema.extend({ params: z.looseObject({ pid: z.coerce.number().int().positive() }) });
+const pidCall = bareCallSchema.extend({ params: z.looseObject({ pid: positiveId }) });
 
 export const whmcsRoutes: RouteDef[] = [
   post(

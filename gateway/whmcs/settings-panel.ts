@@ -88,7 +88,7 @@ async function dynamicOptions(db: Db): Promise<Record<string, Record<string, str
 }
 
 function fieldFor(key: string, p: JsonProp, value: unknown, def: unknown, dyn: Record<string, Record<string, string>>): PanelField {
-  const label = LABELS[key] ?? p.description ?? key;
+  const label = (Object.hasOwn(LABELS, key) ? LABELS[key] : undefined) ?? p.description ?? key;
   const base = { key, label, default: def as PanelField['default'] };
   const options = key.startsWith('email') ? dyn.email : dyn[key];
   if (SECRET_SETTINGS.has(key)) return { ...base, type: 'password', value: value ? KEEP : '' };
@@ -130,7 +130,8 @@ export async function productPanel(db: Db, productId: number): Promise<Panel> {
 
 /** Saves what the panel posted: `__KEEP__` keeps a secret, the WHMCS-field keys are not the panel's. */
 export async function savePanel(db: Db, productId: number, posted: Record<string, unknown>): Promise<Panel> {
-  const partial: Record<string, unknown> = {};
+  // A null-prototype map: a posted `__proto__` stays a key (and is refused) instead of a prototype.
+  const partial = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(posted)) {
     if (v === KEEP || (WHMCS_FIELDS as readonly string[]).includes(k)) continue;
     partial[k] = v;

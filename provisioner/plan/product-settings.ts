@@ -132,7 +132,8 @@ export function settingsError(err: z.ZodError): AppError {
   const fields: Record<string, string> = {};
   for (const i of err.issues) {
     const keys = i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || '(input)'];
-    for (const k of keys) fields[k] ??= i.code === 'unrecognized_keys' ? 'unknown setting' : i.message;
+    // hasOwn, not ??=: a key like `toString` must not find Object.prototype's member.
+    for (const k of keys) if (!Object.hasOwn(fields, k)) fields[k] = i.code === 'unrecognized_keys' ? 'unknown setting' : i.message;
   }
   const summary = Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}`)
@@ -146,11 +147,12 @@ export function settingsError(err: z.ZodError): AppError {
  */
 export function parsePartial(schema: z.ZodObject, partial: Record<string, unknown>): Record<string, unknown> {
   const shape = schema.shape as Record<string, z.ZodType>;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const issues: z.core.$ZodIssue[] = [];
   for (const [k, v] of Object.entries(partial)) {
     if (v === undefined) continue;
-    const field = shape[k];
+    // Own keys only: `constructor`, `toString`, `__proto__` are unknown settings, not prototype members.
+    const field = Object.hasOwn(shape, k) ? shape[k] : undefined;
     if (!field) {
       issues.push({ code: 'unrecognized_keys', keys: [k], path: [], message: 'unknown setting', input: partial });
       continue;
