@@ -28,6 +28,12 @@ export const ticketClaimsSchema = z.strictObject({
   mode: z.enum(consoleModes),
   /** tls: the CA Proxmox returned (DER, base64url) — the only trust anchor for that dial. */
   ca: z.string().max(8192).optional(),
+  /** tls: SHA-256 (base64url) of the node certificates Proxmox lists for the node (pveproxy-ssl.pem
+   *  when installed, pve-ssl.pem) — a node with its own certificate is trusted by these pins. */
+  fp: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{43}$/))
+    .max(4)
+    .optional(),
   /** pve-websocket: pveproxy's API port and the PVE vncticket it checks. */
   apiPort: z.number().int().min(1).max(65535).optional(),
   vncticket: z.string().max(512).optional(),
@@ -158,6 +164,12 @@ function isDuplicate(err: unknown): boolean {
 /** CA PEM (as Proxmox returns it) ↔ the compact form carried in a ticket. */
 export function caToClaim(pem: string): string {
   return new crypto.X509Certificate(pem).raw.toString('base64url');
+}
+
+/** 'AB:CD:…' (Proxmox's notation) → base64url of the 32 bytes, the `fp` claim form. */
+export function fingerprintToClaim(fp: string): string | undefined {
+  const hex = fp.replace(/[^0-9a-f]/gi, '');
+  return hex.length === 64 ? Buffer.from(hex, 'hex').toString('base64url') : undefined;
 }
 
 export function caFromClaim(claim: string): crypto.X509Certificate {

@@ -3,7 +3,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
 import { routes } from './api/index.ts';
 import { createHandler, type RequestLogEntry } from './http/server.ts';
 import { FaultController } from './faults.ts';
@@ -11,10 +10,11 @@ import { ClusterState } from './model/state.ts';
 import { loadScenario, type ScenarioInput } from './model/scenario.ts';
 import { loadState, saveState } from './model/persist.ts';
 import { VncManager } from './vnc/manager.ts';
+import { ClusterCerts } from './model/certs.ts';
 import type { Scenario } from './model/types.ts';
 
 export type { Scenario, RequestLogEntry, ScenarioInput };
-export { ClusterState, FaultController };
+export { ClusterState, FaultController, ClusterCerts };
 
 export interface SimulatorOptions {
   port?: number;
@@ -37,6 +37,8 @@ export interface Simulator {
   tokenId: string;
   secret: string;
   ca?: string;
+  /** Cluster CA, node certificates and the operator CA that issues nodes' custom certificates. */
+  certs: ClusterCerts;
   state: ClusterState;
   scenario: Scenario;
   requestLog: RequestLogEntry[];
@@ -52,24 +54,6 @@ function splitToken(token: string): { tokenId: string; secret: string } {
   return { tokenId, secret: token.slice(cut + 1) };
 }
 
-async function makeCert(): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'pve-sim' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
-
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const { tokenId, secret } = splitToken(opts.token);
   const scenario = loadScenario(opts.scenario);
@@ -79,9 +63,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if (opts.stateFile) loadState(state, opts.stateFile);
   const faults = new FaultController(state);
   faults.set(scenario.faults);
-  let certPromise: Promise<{ cert: string; key: string }> | undefined;
-  const cert = () => (certPromise ??= makeCert());
-  const vnc = new VncManager(state, cert);
+  const certs = new ClusterCerts(() => new Set(scenario.nodes.filter((n) => n.certificate === 'custom').map((n) => n.name)));
+  // The API listener presents the cluster CA itself (a self-signed CA with SAN 127.0.0.1), so a
+  // client can trust it by `ca` or pin its fingerprint; nodes' own certificates live in `certs`.
+  const cert = () => certs.clusterCa();
+  const vnc = new VncManager(state, certs);
   const requestLog: RequestLogEntry[] = [];
   let saveTimer: NodeJS.Timeout | undefined;
   if (opts.stateFile) {
@@ -94,7 +80,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     };
   }
   const handler = createHandler({
-    services: { state, faults, vnc, cert },
+    services: { state, faults, vnc, cert, certs },
     routes,
     tokenId,
     secret,
@@ -117,6 +103,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     tokenId,
     secret,
     ...(opts.tls ? { ca: (await cert()).cert } : {}),
+    certs,
     state,
     scenario,
     requestLog,

@@ -1,9 +1,10 @@
 // Dials a console upstream in one of three modes, to an address the allowlist approved:
 //   tcp            plain RFB to node:59xx (Proxmox < 9.1.7; the VNC password is the ticket)
-//   tls            RFB inside TLS to node:59xx (Proxmox ≥ 9.1.7), verified against the CA
-//                  pinned in our ticket and nothing else
+//   tls            RFB inside TLS to node:59xx (Proxmox ≥ 9.1.7), verified against the cluster
+//                  CA in our ticket, or the node's own certificate by the SHA-256 pins in it
 //   pve-websocket  pveproxy's vncwebsocket on the API port with the server's API token, for
 //                  sites where only 8006 is reachable
+import crypto from 'node:crypto';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
@@ -44,11 +45,15 @@ export async function dialUpstream(claims: TicketClaims, address: string, timeou
 function tlsConnect(claims: TicketClaims, address: string): tls.TLSSocket {
   if (!claims.ca) throw new UpstreamError('upstream_tls', 'tls mode needs the pinned CA');
   const ca = caFromClaim(claims.ca).toString();
+  const pins = claims.fp ?? [];
   const socket = tls.connect({
     host: address,
     port: claims.port,
     ca: [ca],
     minVersion: 'TLSv1.2',
+    // With pins, Node reports the chain result in `authorized` instead of refusing, and
+    // trustedPeer() below accepts a chain to the cluster CA OR a pinned node certificate.
+    rejectUnauthorized: pins.length === 0,
     ...(net.isIP(claims.host) ? {} : { servername: claims.host }),
     // The chain must end at the pinned CA (Node checks that); the name may be the node's
     // address, the ticket's host or the node name: Proxmox puts all three in pve-ssl.pem.
@@ -58,7 +63,27 @@ function tlsConnect(claims: TicketClaims, address: string): tls.TLSSocket {
     },
   });
   socket.setNoDelay(true);
+  if (pins.length) {
+    socket.once('secureConnect', () => {
+      if (!trustedPeer(socket, pins))
+        socket.destroy(
+          new UpstreamError('upstream_tls', `upstream TLS verification failed: ${socket.authorizationError ?? 'certificate not pinned'}`),
+        );
+    });
+  }
   return socket;
+}
+
+/** A chain to the cluster CA with a matching name, or the node's own certificate by SHA-256 pin. */
+function trustedPeer(socket: tls.TLSSocket, pins: string[]): boolean {
+  if (socket.authorized) return true;
+  const raw = socket.getPeerCertificate().raw;
+  if (!raw) return false;
+  const seen = crypto.createHash('sha256').update(raw).digest();
+  return pins.some((p) => {
+    const want = Buffer.from(p, 'base64url');
+    return want.length === seen.length && crypto.timingSafeEqual(want, seen);
+  });
 }
 
 function connectSocket<S extends net.Socket>(socket: S, readyEvent: string, timeoutMs: number): Promise<S> {
@@ -71,6 +96,7 @@ function connectSocket<S extends net.Socket>(socket: S, readyEvent: string, time
     };
     socket.once('error', fail);
     socket.once(readyEvent, () => {
+      if (socket.destroyed) return; // refused by a check that ran first; its 'error' follows
       clearTimeout(timer);
       socket.off('error', fail);
       resolve(socket);

@@ -1,9 +1,16 @@
 // Opening a console: after the caller's access check, ask Proxmox for a console of the VM
 // (POST …/vncproxy), then mint the one-time ticket that lets the vncproxy dial exactly that
 // listener, and build the link. The VNC password travels in the link's fragment only.
-import { caToClaim, mintTicket, parseTicketKeys, type ConsoleMode, type TicketInput } from '../../common/console-ticket.ts';
+import {
+  caToClaim,
+  fingerprintToClaim,
+  mintTicket,
+  parseTicketKeys,
+  type ConsoleMode,
+  type TicketInput,
+} from '../../common/console-ticket.ts';
 import { AppError } from '../../common/errors.ts';
-import type { VncProxy } from '../../provisioner/proxmox/index.ts';
+import type { ProxmoxClient, VncProxy } from '../../provisioner/proxmox/index.ts';
 import { getVm } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 
@@ -37,6 +44,24 @@ function upstreamOf(reply: VncProxy, wantWebsocket: boolean): { mode: ConsoleMod
   return reply.password ? { mode: 'tls', vncPassword: reply.password } : { mode: 'tcp', vncPassword: reply.ticket };
 }
 
+/**
+ * The TLS console listener presents the node's pveproxy certificate — a custom or ACME one when
+ * the operator installed it, not signed by the cluster CA that vncproxy returns as `cert`. Proxmox
+ * lists the node's certificates with their SHA-256 fingerprints (Certificates.pm `info`), read here
+ * over our verified API connection: the proxy accepts the cluster CA chain or one of these pins.
+ */
+async function nodeCertificatePins(pve: ProxmoxClient, node: string): Promise<string[]> {
+  try {
+    const certs = await pve.nodes(node).certificates.info.get();
+    return certs
+      .filter((c) => c.filename === 'pveproxy-ssl.pem' || c.filename === 'pve-ssl.pem')
+      .map((c) => fingerprintToClaim(c.fingerprint ?? ''))
+      .filter((c): c is string => Boolean(c));
+  } catch {
+    return []; // older API or a fault: the cluster CA alone still serves nodes without their own certificate
+  }
+}
+
 export async function openConsole(ctx: GatewayContext, serviceId: number): Promise<ConsoleLink> {
   if (!ctx.config.ticketSecret)
     throw new AppError('PVB_UNAVAILABLE', 'The console is not configured on this gateway (PVEBRIDGE_TICKET_SECRET)');
@@ -48,9 +73,11 @@ export async function openConsole(ctx: GatewayContext, serviceId: number): Promi
   const { proxmoxForServer } = await import('../../provisioner/servers.ts');
   const pve = await proxmoxForServer(ctx.db, ctx.config, vm.serverId);
   let reply: VncProxy;
+  let pins: string[] = [];
   try {
     const qemu = pve.nodes(vm.node).qemu(vm.vmid);
     if ((await qemu.status.current.get()).status !== 'running') throw new AppError('PVB_CONFLICT', NOT_RUNNING);
+    if (!viaApi) pins = await nodeCertificatePins(pve, vm.node);
     reply = await qemu.vncproxy.post(viaApi ? { websocket: true } : {});
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -68,7 +95,7 @@ export async function openConsole(ctx: GatewayContext, serviceId: number): Promi
     host: viaApi ? String(server.hostname || server.ipaddress) : nodeAddress(server, vm.node),
     port: Number(reply.port),
     mode,
-    ...(mode === 'tls' && { ca: caToClaim(reply.cert) }),
+    ...(mode === 'tls' && { ca: caToClaim(reply.cert), ...(pins.length && { fp: pins }) }),
     ...(mode === 'pve-websocket' && { apiPort: Number(server.port) || 8006, vncticket: reply.ticket }),
   };
   const { ticket, claims } = mintTicket(parseTicketKeys(ctx.config.ticketSecret), input);

@@ -132,6 +132,8 @@ function nodeApi(f: CallFactory, node: string) {
   });
   return {
     status: { get: f.call<Params, Record<string, unknown>>('GET', `${base}/status`) },
+    /** pve-manager Certificates.pm `info`: pve-root-ca.pem, pve-ssl.pem and pveproxy-ssl.pem if installed. */
+    certificates: { info: { get: f.call<Params, T.CertificateInfo[]>('GET', `${base}/certificates/info`) } },
     storage: Object.assign(storage, {
       get: f.call<Params & { content?: string; storage?: string }, T.StorageStatus[]>('GET', `${base}/storage`),
     }),

@@ -150,6 +150,19 @@ export interface RrdPoint {
   [key: string]: number | undefined;
 }
 
+/** pve-common `pve-certificate-info` (every field optional in the schema). */
+export interface CertificateInfo {
+  filename?: string;
+  /** SHA-256, upper-case hex pairs joined by ':'. */
+  fingerprint?: string;
+  pem?: string;
+  subject?: string;
+  issuer?: string;
+  san?: string[];
+  notbefore?: number;
+  notafter?: number;
+}
+
 export interface VncProxy {
   user: string;
   ticket: string;

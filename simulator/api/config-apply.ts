@@ -2,6 +2,7 @@
 // allocation from "<storage>:<GiB>", cloud-init drives, volume checks, hashed cipassword, and
 // the hot-plug rule — on a running VM what cannot be hot-plugged goes to `pending`.
 import { createHash } from 'node:crypto';
+import { validSshKeyLines } from '../model/ssh-keys.ts';
 import { die } from '../http/errors.ts';
 import { DISK_KEY, formatSize, GiB, isCdrom, isCloudinit, parseDrive, printDrive, UNUSED_KEY } from '../model/disks.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -43,9 +44,6 @@ const FAST_PLUG = new Set([
   'lock',
 ]);
 const CLOUDINIT = /^(ciuser|cipassword|citype|ciupgrade|cicustom|sshkeys|nameserver|searchdomain|ipconfig\d+)$/;
-const SSH_KEY =
-  /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/;
-
 function hotplugFeatures(value: string | undefined): Set<string> {
   if (value === undefined || value === '1') return new Set(['network', 'disk', 'usb']);
   if (value === '0') return new Set();
@@ -94,11 +92,8 @@ function prepareDisk(state: ClusterState, vm: Vm, key: string, value: string): s
 export function prepareValue(state: ClusterState, vm: Vm, key: string, value: string): string {
   if (DISK_KEY.test(key)) return prepareDisk(state, vm, key, value);
   if (key === 'sshkeys') {
-    const keys = decodeURIComponent(value)
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
-    if (keys.some((k) => !SSH_KEY.test(k))) die('SSH public key validation error');
+    // Proxmox decodes and checks every line with ssh-keygen before forking (update_vm_api).
+    if (!validSshKeyLines(decodeURIComponent(value))) die('SSH public key validation error');
     return value;
   }
   if (key === 'cipassword' && !isWindows(vm.config)) return `$5$sim$${createHash('sha256').update(value).digest('base64')}`;

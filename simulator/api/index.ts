@@ -16,6 +16,7 @@ import { qemuFirewallRoutes } from './qemu-firewall.ts';
 import { qemuAgentRoutes } from './qemu-agent.ts';
 import { qemuRrdRoutes } from './qemu-rrd.ts';
 import { qemuVncRoutes } from './qemu-vnc.ts';
+import { qemuCloudinitRoutes } from './qemu-cloudinit.ts';
 
 export const routes: Routes = {
   ...clusterRoutes,
@@ -32,6 +33,7 @@ export const routes: Routes = {
   ...qemuAgentRoutes,
   ...qemuRrdRoutes,
   ...qemuVncRoutes,
+  ...qemuCloudinitRoutes,
 };
 
 const missing = allTemplates().filter((k) => !routes[k]);

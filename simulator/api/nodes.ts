@@ -66,6 +66,8 @@ registerEffect('imgdel', {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const nodeRoutes: Routes = {
+  // pve-manager PVE/API2/Certificates.pm `info`: root CA, pve-ssl.pem, pveproxy-ssl.pem if present.
+  'GET /nodes/{node}/certificates/info': (ctx) => ctx.certs.info(ctx.p.str('node')),
   'GET /nodes': (ctx) =>
     ctx.state.scenario.nodes.map((n) => {
       const down = ctx.state.downNodes.has(n.name);

@@ -2,6 +2,7 @@
 import type { ClusterState } from '../model/state.ts';
 import type { FaultController } from '../faults.ts';
 import type { VncManager } from '../vnc/manager.ts';
+import type { ClusterCerts } from '../model/certs.ts';
 
 export class Params {
   constructor(readonly raw: Record<string, unknown>) {}
@@ -31,6 +32,7 @@ export interface SimServices {
   vnc: VncManager;
   /** PEM of the certificate the simulator presents (API when TLS, and TLS consoles). */
   cert(): Promise<{ cert: string; key: string }>;
+  certs: ClusterCerts;
 }
 
 export interface Ctx extends SimServices {

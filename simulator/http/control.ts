@@ -3,10 +3,12 @@
 //   DELETE /__sim/faults         clear all faults
 //   GET /__sim/requests          the request log; DELETE clears it
 //   GET /__sim/state             counts of VMs, volumes and running tasks
+//   GET /__sim/cloudinit/<vmid>  the cloud-init drive Proxmox would generate now (format, label, files)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimServices } from './context.ts';
 import type { RequestLogEntry } from './server.ts';
 import type { Faults } from '../model/types.ts';
+import { renderCloudinit } from '../model/cloudinit.ts';
 
 type Send = (res: ServerResponse, status: number, body: unknown, message?: string) => void;
 
@@ -21,6 +23,13 @@ export async function handleControl(
 ): Promise<void> {
   const key = `${req.method} ${url.pathname}`;
   try {
+    const ci = /^GET \/__sim\/cloudinit\/(\d+)$/.exec(key);
+    if (ci) {
+      services.state.advance();
+      const vm = services.state.vms.get(Number(ci[1]));
+      if (!vm) return send(res, 404, { data: null, message: 'no such VM\n' }, 'no such VM');
+      return send(res, 200, { data: renderCloudinit(services.state, vm) });
+    }
     switch (key) {
       case 'GET /__sim/faults':
         return send(res, 200, { data: services.faults.current });

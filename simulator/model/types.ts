@@ -6,6 +6,8 @@ export interface NodeSpec {
   memoryGiB: number;
   bridges: string[];
   cpuModel?: string;
+  /** 'custom': the node has its own pveproxy-ssl.pem (uploaded or ACME), not signed by the cluster CA. */
+  certificate?: 'cluster' | 'custom';
 }
 
 export interface StorageSpec {
@@ -16,6 +18,8 @@ export interface StorageSpec {
   totalGiB: number;
   /** Nodes that have this storage; all nodes when unset. */
   nodes?: string[];
+  /** Directory of a file storage; cicustom snippets are read from <path>/snippets/ (Cloudinit.pm). */
+  path?: string;
 }
 
 export interface IsoSpec {

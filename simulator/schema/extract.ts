@@ -3,6 +3,7 @@
 // Keeps only the endpoints pvebridge uses; `summary` (a derived digest) is dropped, every other
 // field of Proxmox's schema node is kept unchanged. See README.md for provenance.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { BY_HAND } from './by-hand.ts';
 
 const q = '/nodes/{node}/qemu/{vmid}';
 export const KEEP = [
@@ -65,43 +66,6 @@ export const KEEP = [
   `GET ${q}/agent/network-get-interfaces`,
 ];
 
-// Not in the shared subset: copied from pve-docs apidata.js (node `unlink` of qemu-server
-// src/PVE/API2/Qemu.pm), same pve-docs generation.
-const UNLINK = {
-  method: 'PUT',
-  path: `${q}/unlink`,
-  requested: true,
-  allowtoken: 1,
-  description: 'Unlink/delete disk images.',
-  name: 'unlink',
-  parameters: {
-    additionalProperties: 0,
-    properties: {
-      force: {
-        description:
-          "Force physical removal. Without this, we simple remove the disk from the config file and create an additional configuration entry called 'unused[n]', which contains the volume ID. Unlink of unused[n] always cause physical removal.",
-        optional: 1,
-        type: 'boolean',
-        typetext: '<boolean>',
-      },
-      idlist: { description: 'A list of disk IDs you want to delete.', format: 'pve-configid-list', type: 'string', typetext: '<string>' },
-      node: { description: 'The cluster node name.', format: 'pve-node', type: 'string', typetext: '<string>' },
-      vmid: {
-        description: 'The (unique) ID of the VM.',
-        format: 'pve-vmid',
-        maximum: 999999999,
-        minimum: 100,
-        type: 'integer',
-        typetext: '<integer> (100 - 999999999)',
-      },
-    },
-  },
-  permissions: { check: ['perm', '/vms/{vmid}', ['VM.Config.Disk']] },
-  protected: 1,
-  proxyto: 'node',
-  returns: { type: 'null' },
-};
-
 function main(src: string): void {
   const full = JSON.parse(readFileSync(src, 'utf8')) as {
     source: Record<string, unknown>;
@@ -112,9 +76,9 @@ function main(src: string): void {
   const endpoints = full.endpoints.filter((e) => KEEP.includes(key(e))).map(({ summary: _s, ...rest }) => rest);
   const missing = KEEP.filter((k) => !endpoints.some((e) => key(e) === k));
   if (missing.length) throw new Error(`not in source: ${missing.join(', ')}`);
-  endpoints.push(UNLINK);
+  endpoints.push(...BY_HAND);
   const notes = Object.fromEntries(Object.entries(full.behaviour_notes).filter(([k]) => k === '_about' || KEEP.includes(k)));
-  const out = { source: full.source, added_by_hand: [`PUT ${q}/unlink`], endpoint_count: endpoints.length, behaviour_notes: notes, endpoints };
+  const out = { source: full.source, added_by_hand: BY_HAND.map((e) => `${e.method} ${e.path}`), endpoint_count: endpoints.length, behaviour_notes: notes, endpoints };
   writeFileSync(new URL('./pve-api-subset.json', import.meta.url), JSON.stringify(out, null, 1) + '\n');
   process.stdout.write(`wrote ${endpoints.length} endpoints\n`);
 }

@@ -1,12 +1,13 @@
 // The console side of POST …/vncproxy: one listener per call on 127.0.0.1 that accepts ONE
 // connection within the accept timeout (Proxmox: 10 s) and bridges it byte for byte to the
-// scenario's VNC backend. TLS (the simulator's certificate, returned as `cert`) for PVE ≥ 9.1.7
+// scenario's VNC backend. TLS (the node's certificate; `cert` is the cluster CA) for PVE ≥ 9.1.7
 // without websocket; plain TCP below that or with websocket=1 (vnc-console-notes A4).
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ClusterState } from '../model/state.ts';
 import type { Task } from '../model/types.ts';
+import type { ClusterCerts } from '../model/certs.ts';
 
 export interface VncReply {
   user: string;
@@ -55,7 +56,7 @@ export class VncManager {
 
   constructor(
     private readonly state: ClusterState,
-    private readonly certs: () => Promise<{ cert: string; key: string }>,
+    private readonly certs: ClusterCerts,
   ) {}
 
   private async bind(server: net.Server): Promise<number> {
@@ -102,8 +103,11 @@ export class VncManager {
     const { scenario } = this.state;
     const current = versionAtLeast(scenario.pveVersion, '9.1.7');
     const useTls = current && !req.websocket;
-    const { cert, key } = await this.certs();
-    const server = useTls ? tls.createServer({ cert, key }) : net.createServer();
+    // `cert` is the cluster CA (Qemu.pm vncproxy reads pve-root-ca.pem); the listener presents
+    // the node's own certificate: pveproxy-ssl.pem when installed, else pve-ssl.pem.
+    const cert = (await this.certs.clusterCa()).cert;
+    const served = useTls ? await this.certs.served(req.node) : undefined;
+    const server = served ? tls.createServer({ cert: served.cert, key: served.key }) : net.createServer();
     server.maxConnections = 1;
     const port = await this.bind(server);
     this.servers.add(server);

@@ -52,7 +52,7 @@ describe('VM lifecycle', () => {
     const result = await pve.tasks.wait(upid);
     expect(result).toMatchObject({ ok: true, exitstatus: 'OK', node: 'pve1', type: 'qmclone' });
     expect((await pve.tasks.wait('pve1', upid)).ok).toBe(true);
-    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 user@host';
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMOuADVHMs6nMubbfBw49HbhAoaKfhRaWR/FtDllBhy4 user@host';
     await vm().config.put({
       cores: 2,
       memory: '2048',

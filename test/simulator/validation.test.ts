@@ -100,7 +100,7 @@ describe('schema validation before anything else', () => {
   });
 
   it('takes sshkeys only URL-encoded (encodeURIComponent), and stores them encoded', async () => {
-    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 user@host';
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMOuADVHMs6nMubbfBw49HbhAoaKfhRaWR/FtDllBhy4 user@host';
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { sshkeys: key })).toEqual({
       sshkeys: `invalid format - invalid urlencoded string: ${key}`,
     });
