@@ -3,6 +3,7 @@
 // Proxmox and never wait for its task.
 import { AppError } from '../../common/errors.ts';
 import { getProductSettings } from '../../provisioner/plan/product-settings.ts';
+import { DEPLOY_STATES } from '../../provisioner/pipelines/deploy.ts';
 import { createVmRecord, getVm, queuePipelineState, setState, type VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 import { assertActor } from './access.ts';
@@ -24,16 +25,30 @@ async function validatedService(ctx: GatewayContext, call: ServiceCall): Promise
   return s;
 }
 
+/** States in which a deploy of the service is queued, running or done: a repeated Create is a retry. */
+const DEPLOYED_OR_DEPLOYING = new Set<string>([...DEPLOY_STATES, 'reinstall', 'redeploy']);
+
+/**
+ * Every module call is idempotent: WHMCS's module queue repeats a call whose reply it did not get
+ * (a shim timeout), so a Create for a service whose deploy is queued, running or done answers
+ * success instead of a conflict, and so do Suspend/Unsuspend/Terminate/ChangePackage repeated.
+ */
 export async function createAccount(ctx: GatewayContext, call: ServiceCall) {
   const s = await validatedService(ctx, call);
   const existing = await getVm(ctx.db, s.id);
   const data = { queuedBy: actorLabel(call.actor) };
   if (!existing) {
-    await createVmRecord(ctx.db, { serviceId: s.id, clientId: s.clientId, productId: s.productId, serverId: s.serverId, data });
+    try {
+      await createVmRecord(ctx.db, { serviceId: s.id, clientId: s.clientId, productId: s.productId, serverId: s.serverId, data });
+    } catch (err) {
+      // The same call arriving twice at once: the other one wrote the record first.
+      const now = await getVm(ctx.db, s.id);
+      if (!now || !DEPLOYED_OR_DEPLOYING.has(now.state)) throw err;
+    }
   } else if (existing.state === 'remove') {
     // A terminated service created again starts from scratch.
     await setState(ctx.db, s.id, 'creation', { vmid: null, node: null, vmName: null, vmUuid: null, plan: null, data });
-  } else if (existing.state !== 'creation') {
+  } else if (!DEPLOYED_OR_DEPLOYING.has(existing.state)) {
     throw new AppError(
       'PVB_CONFLICT',
       `This service already has a VM: ${activity(existing.state)}. Use Redeploy or reset the VM status instead.`,
@@ -81,8 +96,10 @@ export async function changePackage(ctx: GatewayContext, call: ServiceCall) {
   const { queued, previous } = await queuePipelineState(ctx.db, s.id, 'change_package', ['ready', 'change_package'], {
     data: { ...vm.data, queuedBy: actorLabel(call.actor) },
   });
-  if (!queued)
+  // A repeated call finds its own change under way (cp_* states): that is success, not a conflict.
+  if (!queued && !(previous ?? '').startsWith('cp_'))
     throw new AppError('PVB_CONFLICT', `Change Package not queued: ${activity(previous ?? vm.state)}. Try again once the VM is ready.`);
+  if (!queued) return successReply;
   ctx.runner?.kick(s.id);
   return successReply;
 }

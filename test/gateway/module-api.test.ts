@@ -37,14 +37,17 @@ describe.each(dialects)('module API on %s', (dialect) => {
       expect((await getProductSettings(api.t.db, api.seeded.productId)).osTemplate).toBe(9000);
     });
 
-    it('is idempotent while the deploy has not started, and refuses once it has', async () => {
+    it('is idempotent while the deploy is queued or running (issue 11 #8), and refuses during a termination', async () => {
       api = await withTemplate();
       expect((await api.call('CreateAccount', { actor: admin, params: svc() })).status).toBe(200);
       expect((await api.call('CreateAccount', { actor: admin, params: svc() })).status).toBe(200);
       await api.t.db('mod_pvebridge_vms').update({ state: 'clone' });
+      expect((await api.call('CreateAccount', { actor: admin, params: svc() })).body).toEqual({ result: 'success' });
+      expect((await vmRow(api)).state).toBe('clone');
+      await api.t.db('mod_pvebridge_vms').update({ state: 'terminate' });
       const res = await api.call('CreateAccount', { actor: admin, params: svc() });
       expect(res.status).toBe(409);
-      expect(res.body.error.message).toMatch(/a deploy is in progress \(state clone\)/);
+      expect(res.body.error.message).toMatch(/a termination is in progress/);
     });
 
     it('refuses a plan without an OS template, saying where to set one', async () => {
