@@ -4,6 +4,7 @@
 // ready. Every cp_* step compares the VM's live config with the new plan and skips with
 // `no change` when they match; only the stop and the start always run. Disks only grow.
 import { done, skip, wait, type Pipeline, type Step, type StepResult } from '../engine/types.ts';
+import { dnsSummary, dnsTargetOf } from '../dns/index.ts';
 import { logModuleCall } from '../lifecycle/activity-log.ts';
 import {
   diffAdditionalDisk,
@@ -102,12 +103,14 @@ async function updateIp(ctx: LCtx): Promise<StepResult> {
   });
   await ctx.patch({ data: { net } as unknown as Record<string, unknown> });
   const ipset = await syncIpset(ctx);
-  const ips = [...net.ipv4, ...net.ipv6].map((e) => e.address);
-  const dns = await ctx.env.dns.setRecords({ fqdn: data(ctx).fqdn, ips }, ctx.say);
-  if (r.added.length + r.releasing.length + ipset.length === 0) return skip('no change');
+  // Removed addresses lose their records, added ones get them (a sync against the new list).
+  const dns = await ctx.env.dns.sync(await dnsTargetOf(ctx.db, ctx.vm), ctx.say);
+  const dnsLines = dns.lines.length ? `\n${dns.lines.join('\n')}` : '';
+  if (r.added.length + r.releasing.length + ipset.length === 0)
+    return dns.lines.length ? done(`no change; DNS ${dnsSummary(dns)}${dnsLines}`) : skip('no change');
   const parts = [...r.added.map((a) => `+${a}`), ...r.releasing.map((a) => `-${a}`)];
   return done(
-    `IPs ${parts.join(' ') || 'unchanged'}; IP set ${ipset.join(' ') || 'unchanged'}; DNS ${dns.zones ? `${dns.ok} ok, ${dns.errors} errors` : 'no zones'}`,
+    `IPs ${parts.join(' ') || 'unchanged'}; IP set ${ipset.join(' ') || 'unchanged'}; DNS ${dns.lines.length ? dnsSummary(dns) : 'nothing to do'}${dnsLines}`,
   );
 }
 

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../common/db/connect.ts';
 import { done, skip, wait, type Pipeline, type Step, type StepContext, type TaskOptions } from '../engine/types.ts';
-import type { DnsLayer } from '../dns.ts';
+import { dnsStepResult, dnsTargetOf, type DnsLayer } from '../dns/index.ts';
 import type { EmailSender } from '../email.ts';
 import { allocateServiceIps, withServerLock, type NetAssignment } from '../ipam/allocate.ts';
 import { resizeDecision, parseSize } from '../lifecycle/disk-size.ts';
@@ -255,12 +255,7 @@ async function clone(ctx: Ctx) {
 // --- clone → set_dns: forward/reverse records; DNS errors never block (invariant 6)
 
 async function setDns(ctx: Ctx) {
-  const d = data(ctx);
-  const ips = [...d.net.ipv4, ...d.net.ipv6].map((e) => e.address);
-  const r = await ctx.env.dns.setRecords({ fqdn: d.fqdn, ips }, ctx.say);
-  if (r.zones === 0) return skip('no DNS zones configured');
-  if (r.ok + r.errors === 0) return skip('no matching DNS zone');
-  return done(`${r.ok} records written, ${r.errors} errors`);
+  return dnsStepResult(await ctx.env.dns.sync(await dnsTargetOf(ctx.db, ctx.vm), ctx.say));
 }
 
 // --- set_dns → migrated

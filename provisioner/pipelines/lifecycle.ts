@@ -4,6 +4,13 @@ import { changePackagePipeline } from './change-package.ts';
 import type { LifecycleEnv } from './lifecycle-steps.ts';
 import { redeployPipeline } from './redeploy.ts';
 import { reinstallPipeline } from './reinstall.ts';
+import { setDnsRecordsPipeline } from './set-dns-records.ts';
 import { terminatePipeline } from './terminate.ts';
 
-export const lifecyclePipelines: Pipeline<LifecycleEnv>[] = [changePackagePipeline, reinstallPipeline, terminatePipeline, redeployPipeline];
+export const lifecyclePipelines: Pipeline<LifecycleEnv>[] = [
+  changePackagePipeline,
+  reinstallPipeline,
+  terminatePipeline,
+  redeployPipeline,
+  setDnsRecordsPipeline,
+];

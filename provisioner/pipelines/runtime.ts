@@ -7,7 +7,7 @@ import type { Db } from '../../common/db/connect.ts';
 import { silentLogger, type Logger } from '../../common/log.ts';
 import { decryptWhmcsPassword, encryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
 import { startScheduler } from '../cron/scheduler.ts';
-import { configuredZones, createDnsLayer, type DnsLayer } from '../dns.ts';
+import { createDnsLayer, whmcsSealer, zoneConfigs, type DnsLayer } from '../dns/index.ts';
 import { createWhmcsEmail, type EmailSender } from '../email.ts';
 import { clearLeases } from '../engine/lease.ts';
 import type { Output } from '../engine/format.ts';
@@ -68,7 +68,7 @@ export function pipelineEnv(o: RuntimeOptions): { env: PipelineEnv; close(): Pro
     },
     settings: cachedSettings(o.db),
     email: o.email ?? createWhmcsEmail(o.config.whmcsApi),
-    dns: o.dns ?? createDnsLayer({ zones: () => configuredZones(o.db) }),
+    dns: o.dns ?? createDnsLayer({ db: o.db, zones: () => zoneConfigs(o.db, whmcsSealer(o.config.ccEncryptionHash)) }),
     reveal: (cipher) => {
       if (!o.config.ccEncryptionHash)
         throw new Error('PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH is not set: cannot read the service password for cloud-init');

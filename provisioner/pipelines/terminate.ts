@@ -8,6 +8,7 @@
 import { done, skip, wait, type Pipeline, type Step, type StepResult } from '../engine/types.ts';
 import { StepWait } from '../engine/engine.ts';
 import { errorText } from '../engine/format.ts';
+import { dnsStepResult } from '../dns/index.ts';
 import { releaseServiceIps } from '../ipam/allocate.ts';
 import { logActivity, terminatedText } from '../lifecycle/activity-log.ts';
 import { VMS } from '../vm-record.ts';
@@ -135,21 +136,11 @@ async function removeBackups(ctx: LCtx): Promise<StepResult> {
 
 // --- terminate_backups_removed → terminate_dns_deleted (best effort, invariant 6)
 
-type DnsDelete = (
-  vm: { fqdn: string; ips: string[] },
-  say?: (line: string) => void,
-) => Promise<{ zones: number; ok: number; errors: number }>;
-
+/** Deletes every record we created for the service, before cleanUp clears the VM's identity. */
 async function deleteDns(ctx: LCtx): Promise<StepResult> {
   ctx.say('deleting DNS records');
-  const del = (ctx.env.dns as { deleteRecords?: DnsDelete }).deleteRecords;
-  if (!del) return skip('no DNS provider configured');
-  const svc = await ctx.db('tblhosting').where({ id: ctx.vm.serviceId }).first('domain', 'dedicatedip', 'assignedips');
-  const ips = [svc?.dedicatedip, ...String(svc?.assignedips ?? '').split(/\s+/)].filter((v): v is string => !!v);
   try {
-    const r = await del.call(ctx.env.dns, { fqdn: String(svc?.domain ?? ''), ips }, ctx.say);
-    if (r.zones === 0) return skip('no DNS zones configured');
-    return done(`${r.ok} records deleted, ${r.errors} errors`);
+    return dnsStepResult(await ctx.env.dns.removeAll(ctx.vm.serviceId, ctx.say));
   } catch (err) {
     return done(`DNS deletion failed (ignored): ${errorText(err)}`);
   }

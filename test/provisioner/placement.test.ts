@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createDnsLayer, plannedRecords, reverseName } from '../../provisioner/dns.ts';
 import { choosePlacement, type PlacementInput } from '../../provisioner/placement.ts';
 import { ipconfig0For, net0For, systemDiskKey, withIoLimits } from '../../provisioner/pipelines/vm-config.ts';
 import { defaultProductSettings } from '../../provisioner/plan/product-settings.ts';
@@ -127,42 +126,5 @@ describe('VM config values', () => {
   it('finds the boot disk, not the cloud-init drive', () => {
     expect(systemDiskKey({ boot: 'order=ide2;virtio0', ide2: 'local-lvm:vm-1-cloudinit,media=cdrom', virtio0: 'x:1' })).toBe('virtio0');
     expect(systemDiskKey({ ide2: 'local-lvm:vm-1-cloudinit,media=cdrom', scsi0: 'x:1' })).toBe('scsi0');
-  });
-});
-
-describe('DNS layer', () => {
-  const zones = [
-    { id: 1, name: 'example.com', type: 'cloudflare' },
-    { id: 2, name: 'puq.com', type: 'cloudflare' },
-    { id: 3, name: '2.0.192.in-addr.arpa', type: 'powerdns' },
-    { id: 4, name: '8.b.d.0.1.0.0.2.ip6.arpa', type: 'powerdns' },
-  ];
-
-  it('matches forward zones by suffix and reverse zones at any delegation level', () => {
-    const recs = plannedRecords(zones, 'vm1.example.com', ['192.0.2.5', '2001:db8::5']);
-    expect(recs.map((r) => [r.zone.id, r.kind, r.name, r.content])).toEqual([
-      [1, 'A', 'vm1.example.com', '192.0.2.5'],
-      [1, 'AAAA', 'vm1.example.com', '2001:db8::5'],
-      [3, 'PTR', '5.2.0.192.in-addr.arpa', 'vm1.example.com'],
-      [4, 'PTR', reverseName('2001:db8::5'), 'vm1.example.com'],
-    ]);
-    expect(reverseName('2001:db8::5')).toMatch(/^5(\.0){23}\.8\.b\.d\.0\.1\.0\.0\.2\.ip6\.arpa$/);
-  });
-
-  it('finds nothing to do without zones, and never throws on a provider error', async () => {
-    expect(await createDnsLayer({ zones: async () => [] }).setRecords({ fqdn: 'a.example.com', ips: ['192.0.2.5'] })).toEqual({
-      zones: 0,
-      ok: 0,
-      errors: 0,
-      lines: [],
-    });
-    const failing = createDnsLayer({
-      zones: async () => zones,
-      providers: { cloudflare: { upsert: async () => Promise.reject(new Error('HTTP 503')) } },
-    });
-    const r = await failing.setRecords({ fqdn: 'a.example.com', ips: ['192.0.2.5'] });
-    expect(r).toMatchObject({ ok: 0, errors: 2 });
-    expect(r.lines[0]).toBe('  · fwd ERR A a.example.com (example.com): HTTP 503');
-    expect(r.lines[1]).toMatch(/rev ERR PTR 5\.2\.0\.192\.in-addr\.arpa .*no provider for zone type 'powerdns'/);
   });
 });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export type Tool = 'mariadb' | 'php' | 'phpunit' | 'smarty' | 'chromium' | 'xvnc' | 'websockify';
+export type Tool = 'mariadb' | 'php' | 'phpunit' | 'smarty' | 'chromium' | 'xvnc' | 'websockify' | 'pdns' | 'dig';
 
 const probes: Record<Exclude<Tool, 'mariadb'>, () => string | undefined> = {
   php: () => which('php'),
@@ -12,6 +12,9 @@ const probes: Record<Exclude<Tool, 'mariadb'>, () => string | undefined> = {
   chromium: () => ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((f) => fs.existsSync(f)),
   xvnc: () => which('Xvnc'),
   websockify: () => which('websockify'),
+  // PowerDNS with the sqlite3 backend (its schema file proves pdns-backend-sqlite3 is there).
+  pdns: () => (fs.existsSync('/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql') ? which('pdns_server') : undefined),
+  dig: () => which('dig'),
 };
 
 function which(bin: string): string | undefined {

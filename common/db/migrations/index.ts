@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as core from './001_core.ts';
 import * as pipelines from './003_pipelines.ts';
 import * as console_ from './004_console.ts';
+import * as dns from './006_dns.ts';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-export const migrations: Migration[] = [core, pipelines, console_];
+export const migrations: Migration[] = [core, pipelines, console_, dns];
