@@ -6,9 +6,37 @@
 // clone off its base. No suitable target → the VM stays on the template node, and says so.
 import type { ClusterResource } from './proxmox/types.ts';
 
+/** One volume of the template config: a disk, the cloud-init drive or a CD-ROM's ISO. */
+export interface TemplateVolume {
+  key: string;
+  storage: string;
+  kind: 'disk' | 'cloudinit' | 'iso';
+}
+
+const DRIVE_KEY = /^(scsi|virtio|sata|ide)\d+$|^(efidisk|tpmstate)0$/;
+
+/**
+ * Every volume Proxmox weighs when cloning to another node (Qemu.pm check_storage_access_clone:
+ * disks, the cloud-init drive and ISOs in CD-ROMs; `none` and a host `cdrom` are skipped).
+ */
+export function templateVolumes(config: Record<string, unknown>): TemplateVolume[] {
+  const out: TemplateVolume[] = [];
+  for (const [key, raw] of Object.entries(config)) {
+    if (!DRIVE_KEY.test(key)) continue;
+    const value = String(raw);
+    const file = value.split(',')[0]!.replace(/^file=/, '');
+    if (file === 'none' || file === 'cdrom' || !file.includes(':')) continue;
+    const cdrom = /(^|,)media=cdrom(,|$)/.test(value);
+    const kind = /vm-\d+-cloudinit/.test(file) ? 'cloudinit' : cdrom || /:iso\//.test(file) ? 'iso' : 'disk';
+    out.push({ key, storage: file.slice(0, file.indexOf(':')), kind });
+  }
+  return out;
+}
+
 export interface PlacementInput {
   resources: ClusterResource[];
-  template: { node: string; storage: string };
+  /** volumes: the whole template config (templateVolumes); without it only the system disk counts. */
+  template: { node: string; storage: string; volumes?: TemplateVolume[] };
   /** Pinned node, or null for automatically. */
   pinned: string | null;
   /** Storage the system disk must end on; null = the template's. */
@@ -30,6 +58,8 @@ export interface Placement {
   full: boolean;
   /** targetstorage for the migration ('1' keeps names). */
   targetStorage: string;
+  /** CD-ROM keys holding an ISO on local storage: emptied before the migration (Proxmox refuses it). */
+  ejectCdroms: string[];
   note: string;
 }
 
@@ -73,6 +103,7 @@ export function choosePlacement(p: PlacementInput): Placement {
     migrate: false,
     full: p.cloneType === 'full',
     targetStorage: '1',
+    ejectCdroms: [],
     note,
   });
   let target: string;
@@ -88,24 +119,30 @@ export function choosePlacement(p: PlacementInput): Placement {
     target = best.name;
   }
   if (target === p.template.node) return stay(`target ${target} is the template node`);
-  const sharedTemplate = isShared(p.resources, p.template.storage);
-  if (sharedTemplate && (p.storage === null || p.storage === p.template.storage || isShared(p.resources, storage))) {
+  const volumes = p.template.volumes ?? [{ key: 'system', storage: p.template.storage, kind: 'disk' as const }];
+  const local = volumes.filter((v) => !isShared(p.resources, v.storage));
+  if (!local.length && (p.storage === null || p.storage === p.template.storage || isShared(p.resources, storage))) {
     return {
       target,
       cloneTarget: target,
       migrate: false,
       full: p.cloneType === 'full',
       targetStorage: '1',
+      ejectCdroms: [],
       note: `cloned straight to ${target} (shared storage)`,
     };
   }
   if (!p.migrationEnabled) return stay(`post-clone migration is disabled: staying on template node ${p.template.node}`);
+  const isos = local.filter((v) => v.kind === 'iso');
+  const why = local.length ? `${local.map((v) => `${v.key} on ${v.storage}`).join(', ')} local` : `storage ${storage} not shared`;
   return {
     target,
     cloneTarget: null,
     migrate: true,
+    // A linked clone cannot leave its base's node; a shared-storage linked clone never gets here.
     full: true,
     targetStorage: storage === p.template.storage ? '1' : storage,
-    note: `clone on ${p.template.node}, then migrate to ${target}`,
+    ejectCdroms: isos.map((v) => v.key),
+    note: `clone on ${p.template.node}, then migrate to ${target} (${why}${isos.length ? '; local ISO ejected first' : ''})`,
   };
 }

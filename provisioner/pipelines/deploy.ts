@@ -12,7 +12,7 @@ import { allocateServiceIps, withServerLock, type NetAssignment } from '../ipam/
 import { resizeDecision, parseSize } from '../lifecycle/disk-size.ts';
 import { getOption, parsePropertyString } from '../lifecycle/property-string.ts';
 import { withMac } from '../lifecycle/mac.ts';
-import { choosePlacement, type Placement } from '../placement.ts';
+import { choosePlacement, templateVolumes, type Placement } from '../placement.ts';
 import type { GlobalSettings } from '../plan/global-settings.ts';
 import { vmNames, reserveVmid } from '../plan/naming.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
@@ -150,7 +150,7 @@ async function allocate(ctx: Ctx) {
   const placement = await withServerLock(db, ctx.vm.serverId, async (trx) => {
     const chosen = choosePlacement({
       resources,
-      template: { node: templateNode, storage: cfg.volumeStorage(String(tconfig[diskKey])) },
+      template: { node: templateNode, storage: cfg.volumeStorage(String(tconfig[diskKey])), volumes: templateVolumes(tconfig) },
       pinned: p.targetNode,
       storage: p.systemDisk.storage,
       cloneType: p.cloneType,
@@ -267,6 +267,10 @@ async function migrate(ctx: Ctx) {
   if (!s.migrationEnabled) return skip(`post-clone migration is disabled: staying on ${ctx.vm.node}`);
   const from = ctx.vm.node!;
   const vm = await qemu(ctx);
+  const c = await vm.config.get();
+  // Proxmox aborts a migration that finds an ISO on local storage in a CD-ROM: empty those first.
+  const eject = (pl.ejectCdroms ?? []).filter((k) => /:iso\//.test(String(c[k] ?? '')));
+  if (eject.length) await vm.config.put(Object.fromEntries(eject.map((k) => [k, 'none,media=cdrom'])));
   await ctx.task(
     'migrate',
     () => vm.migrate.send({ target: pl.target, targetstorage: pl.targetStorage }),

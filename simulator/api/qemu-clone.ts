@@ -1,6 +1,6 @@
 // POST …/clone (qemu-server clone_vm): full and linked clones, the template/storage/target rules.
 import { randomUUID } from 'node:crypto';
-import { die } from '../http/errors.ts';
+import { die, paramError } from '../http/errors.ts';
 import type { Ctx, Routes } from '../http/context.ts';
 import { registerEffect, type ClusterState } from '../model/state.ts';
 import { diskEntries, formatSize, GiB, isCdrom, isCloudinit, parseSize, printDrive, type Drive } from '../model/disks.ts';
@@ -55,7 +55,8 @@ registerEffect('qmclone', {
     if (!src || !vm) throw new Error(`Configuration file 'nodes/${a.target}/qemu-server/${a.source}.conf' does not exist`);
     const from = a.snapname ? src.snapshots[a.snapname]!.config : src.config;
     const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(from)) if (!/^(lock|template|parent|unused\d+|vmgenid|smbios1)$/.test(k)) config[k] = v;
+    for (const [k, v] of Object.entries(from))
+      if (!/^(lock|template|parent|snaptime|vmstate|unused\d+|vmgenid|smbios1)$/.test(k)) config[k] = v;
     config.name = a.name ?? `Copy-of-VM-${src.config.name ?? src.vmid}`;
     if (a.description !== undefined) config.description = a.description;
     let n = 0;
@@ -63,8 +64,11 @@ registerEffect('qmclone', {
       if (!isCdrom(d) || isCloudinit(d.file)) config[key] = cloneDisk(state, src, a, d, isCdrom(d) ? 0 : n++);
     for (const k of Object.keys(config))
       if (/^net\d+$/.test(k)) config[k] = config[k]!.replace(/=[0-9A-F]{2}(:[0-9A-F]{2}){5}/i, `=${state.macAddress()}`);
-    config.vmgenid = randomUUID();
-    config.smbios1 = `uuid=${randomUUID()}`;
+    // Qemu.pm clone_vm: a new smbios1 uuid (other smbios1 fields kept); a new vmgenid only
+    // when the source had one.
+    const smbios = (from.smbios1 ?? '').split(',').filter((p) => p && !p.startsWith('uuid='));
+    config.smbios1 = [`uuid=${randomUUID()}`, ...smbios].join(',');
+    if (from.vmgenid) config.vmgenid = randomUUID();
     vm.config = { ...config, lock: 'clone' };
   },
   cleanup({ state, args }) {
@@ -74,14 +78,20 @@ registerEffect('qmclone', {
   },
 });
 
+/**
+ * Qemu.pm clone_vm: with `storage` and `target`, the storage must exist on the target and be
+ * shared; then check_storage_access_clone marks the VM unshared if ANY volume — disk, cloud-init
+ * drive or ISO in a CD-ROM (only `none`/`cdrom` are skipped) — is on non-shared storage, and a
+ * clone to another node dies "can't clone VM to node '…' (VM uses local storage)".
+ */
 function checkTarget(ctx: Ctx, src: Vm, target: string, disks: Array<[string, Drive]>, storage?: string): void {
   if (target === src.node) return;
   if (!ctx.state.hasNode(target)) die(`no such cluster node '${target}'`);
   if (storage) {
+    if (!ctx.state.storageOnNode(target, storage)) die(`storage '${storage}' is not available on node '${target}'`);
     if (!ctx.state.storage(storage)?.shared) die(`can't clone to non-shared storage '${storage}'`);
-    return;
   }
-  const local = disks.some(([, d]) => (!isCdrom(d) || isCloudinit(d.file)) && !ctx.state.storage(d.file.split(':')[0]!)?.shared);
+  const local = disks.some(([, d]) => d.file !== 'none' && d.file !== 'cdrom' && !ctx.state.storage(d.file.split(':')[0]!)?.shared);
   if (local) die(`can't clone VM to node '${target}' (VM uses local storage)`);
 }
 
@@ -102,7 +112,7 @@ function clone(ctx: Ctx): string {
   }
   if (storage) {
     const s = ctx.state.storageOnNode(target, storage) ?? die(`storage '${storage}' does not exist`);
-    if (!s.content.includes('images')) die(`storage '${storage}' does not support content-type 'images'`);
+    if (!s.content.includes('images')) paramError({ storage: `storage '${storage}' does not support vm images` });
   }
   checkTarget(ctx, src, target, disks, storage);
   if (ctx.state.vms.has(newid)) die(`unable to create VM ${newid}: config file already exists`);

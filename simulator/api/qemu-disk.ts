@@ -99,8 +99,13 @@ export const qemuDiskRoutes: Routes = {
     if (running && !ctx.p.bool('online')) die("can't migrate running VM without --online");
     const local = localDisks(ctx, vm);
     const online = running && ctx.p.bool('online');
-    const error =
-      online && local.length && !ctx.p.bool('with-local-disks')
+    // QemuMigrate.pm scan_local_volumes: an ISO on non-shared storage in a CD-ROM aborts phase 1.
+    const iso = diskEntries(vm.config).find(
+      ([, d]) => isCdrom(d) && !isCloudinit(d.file) && d.file.includes(':') && !ctx.state.storage(d.file.split(':')[0]!)?.shared,
+    );
+    const error = iso
+      ? `migration aborted (duration 00:00:01): Problem found while scanning volumes - can't migrate local cdrom '${iso[1].file}'`
+      : online && local.length && !ctx.p.bool('with-local-disks')
         ? `can't migrate local disk '${local[0]![1].file}': can't live migrate attached local disks without with-local-disks option`
         : undefined;
     const gib = local.reduce((s, [, d]) => s + (d.size ? parseSize(d.size) / GiB : 0), 0);
