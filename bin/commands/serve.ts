@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../common/config.ts';
 import { migrateLatest } from '../../common/db/migrate.ts';
 import { createContext } from '../../gateway/context.ts';
+import { reclaimInstanceLeases } from '../../provisioner/engine/lease.ts';
+import { stableInstanceId } from '../../provisioner/engine/instance.ts';
 import { startPipelines } from '../../provisioner/pipelines/runtime.ts';
 import { startGateway } from '../../gateway/server.ts';
 
@@ -16,8 +18,13 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig(process.env, ['PVEBRIDGE_SHARED_SECRET']);
+  const instance = await stableInstanceId({ explicit: process.env.PVEBRIDGE_INSTANCE_ID, dataDir: config.dataDir });
+  config.instanceId = instance.id;
   const ctx = createContext(config, { defaultMetrics: true });
+  ctx.onShutdown.push(() => instance.release());
   if (!values['no-migrate']) await migrateLatest(ctx.db);
+  // Our previous process (killed) left its leases: take them back now, not after their expiry.
+  if (instance.stable) await reclaimInstanceLeases(ctx.db, instance.id);
   await startPipelines(ctx);
   const gw = await startGateway(ctx);
   await new Promise<void>((resolve) => {

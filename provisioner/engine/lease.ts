@@ -19,7 +19,29 @@ export async function claimLease(
   const q = db(VMS).where({ service_id: serviceId }).andWhere('lease_until', '<', now);
   if (only.states) q.whereIn('state', only.states);
   if (only.due) q.andWhere('next_attempt_at', '<=', now);
-  return (await q.update({ lease_owner: owner, lease_until: now + ttlMs })) === 1;
+  return (await q.update({ lease_owner: owner, lease_until: now + ttlMs, lease_instance: instanceOf(owner) })) === 1;
+}
+
+/** The gateway instance of a lease owner (`<instance>#<random>`, see Runner). */
+export function instanceOf(owner: string): string {
+  const cut = owner.lastIndexOf('#');
+  return cut > 0 ? owner.slice(0, cut) : owner;
+}
+
+/**
+ * A gateway restarted under its stable instance id takes back at once the leases and node slots
+ * its previous process held (that process is gone: the id is held by one live process at a time,
+ * see stableInstanceId), so its VMs resume within seconds instead of after the lease expiry.
+ * Leases of other instances are left to expire. Returns the service ids released.
+ */
+export async function reclaimInstanceLeases(db: Db, instance: string): Promise<number[]> {
+  const rows = (await db(VMS).where({ lease_instance: instance }).whereNotNull('lease_owner').select('service_id')) as Array<{
+    service_id: number;
+  }>;
+  if (!rows.length) return [];
+  await db(VMS).where({ lease_instance: instance }).update({ lease_owner: null, lease_until: 0, lease_instance: null, next_attempt_at: 0 });
+  await db(SLOTS).where({ instance }).update({ owner: null, service_id: null, until: 0, instance: null });
+  return rows.map((r) => Number(r.service_id));
 }
 
 /** Extends a lease we hold; false when it was lost (expired and taken by another runner). */
@@ -87,7 +109,7 @@ export async function claimNodeSlot(
     const n = await db(SLOTS)
       .where({ server_id: serverId, node, slot })
       .andWhere('until', '<', now)
-      .update({ owner, service_id: serviceId, until: now + ttlMs });
+      .update({ owner, service_id: serviceId, until: now + ttlMs, instance: instanceOf(owner) });
     if (n === 1) return { serverId, node, slot };
   }
   return null;
