@@ -105,6 +105,11 @@ export const variables = {
     doc: 'Name of this gateway in leases and logs (default: hostname-pid).',
   },
   PVEBRIDGE_CRON: { schema: bool, default: 'on', doc: '`off` disables the in-process scheduler of `serve`.' },
+  PVEBRIDGE_REFRESH_INTERVAL: {
+    schema: z.coerce.number().min(0).max(3600),
+    default: '10',
+    doc: 'Seconds between two live-state refresher ticks of `serve` (one /cluster/resources call per Proxmox server); 0 turns it off.',
+  },
 } as const;
 
 type Vars = typeof variables;
@@ -125,6 +130,8 @@ export interface Config {
   dataDir: string;
   instanceId: string;
   cron: boolean;
+  /** Live-state refresher period (ms); 0 = off. */
+  refreshIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -187,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: (keyo
     dataDir: path.resolve(p.PVEBRIDGE_DATA_DIR),
     instanceId: p.PVEBRIDGE_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     cron: p.PVEBRIDGE_CRON,
+    refreshIntervalMs: Math.round(p.PVEBRIDGE_REFRESH_INTERVAL * 1000),
   };
 }

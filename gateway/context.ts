@@ -13,6 +13,8 @@ export interface GatewayContext {
   onShutdown: Array<() => Promise<void> | void>;
   /** The pipeline runner (provisioner/runner.ts): module calls kick it after writing a state. */
   runner?: { kick(serviceId: number): void };
+  /** The live-state refresher (provisioner/state): overview reads add their VM to its watch set. */
+  refresher?: { watch(serviceId: number): void };
 }
 
 export interface ContextOptions {

@@ -1,13 +1,15 @@
-// What the client sees: the overview (served from our records — the read path never asks Proxmox,
-// invariant 7; power state is "unknown" until a refresher has cached it) and the buttons the
-// product's client-area permissions grant.
-import { getVm } from '../../provisioner/vm-record.ts';
+// What the client sees: the overview (served from our records and the live-state cache — the read
+// path never asks Proxmox, invariant 7; see overview.ts) and the buttons the product's
+// client-area permissions grant.
 import type { GatewayContext } from '../context.ts';
 import { assertClientOwnsService, grantedPermissions } from './access.ts';
 import { commands } from './commands.ts';
 import type { BareCall, ServiceCall } from './schemas.ts';
-import { loadService, serviceIps } from './service.ts';
+import { loadService } from './service.ts';
+import { overviewVars } from './overview.ts';
 import { activity } from './states.ts';
+
+export { overviewVars };
 
 /** Client-invokable functions: label → PHP function suffix, filtered by the product when known. */
 export async function clientButtons(ctx: GatewayContext, call: BareCall): Promise<{ buttons: Record<string, string> }> {
@@ -30,22 +32,14 @@ export async function clientArea(ctx: GatewayContext, call: ServiceCall) {
     call.actor.type === 'client'
       ? await assertClientOwnsService(ctx.db, call.actor.id, call.params.serviceid)
       : await loadService(ctx.db, call.params.serviceid);
-  const vm = await getVm(ctx.db, s.id);
-  const granted = await grantedPermissions(ctx.db, s.productId);
-  const cached = vm?.data.remote as { status?: string } | undefined;
+  const vars = await overviewVars(ctx, s.id);
   return {
     templatefile: 'overview',
     vars: {
-      serviceId: s.id,
-      state: vm?.state ?? 'none',
-      ready: vm?.state === 'ready',
-      stateText: !vm ? 'not provisioned yet' : vm.state === 'ready' ? 'ready' : activity(vm.state),
-      vmid: vm?.vmid ?? null,
-      hostname: vm?.vmName ?? s.domain,
-      ips: serviceIps(s),
-      power: cached?.status ?? 'unknown',
-      permissions: granted,
-      buttons: commands.filter((c) => c.client && granted[c.client]).map((c) => ({ fn: c.fn, label: `${c.fn} VM` })),
+      ...vars,
+      // For the server-rendered template until it shows keys: English text and the granted buttons.
+      stateText: vars.state === 'none' ? 'not provisioned yet' : vars.ready ? 'ready' : activity(vars.state),
+      buttons: commands.filter((c) => c.client && vars.permissions[c.client]).map((c) => ({ fn: c.fn, label: `${c.fn} VM` })),
     },
   };
 }

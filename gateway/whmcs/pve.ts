@@ -1,8 +1,10 @@
 // The few Proxmox questions and requests the module API makes, through the typed client of the
 // service's server. Power requests are sent and not waited for (their task runs on Proxmox).
+// Power checks use the refresher's cache when it is a few seconds fresh, else ask Proxmox.
 // The client is loaded on first use, so module calls that never touch Proxmox do not load it.
 import { AppError } from '../../common/errors.ts';
 import type { ClusterResource } from '../../provisioner/proxmox/index.ts';
+import { liveState, markStale } from '../../provisioner/state/cache.ts';
 import type { VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 
@@ -34,8 +36,25 @@ function located(vm: VmRecord): { node: string; vmid: number } {
   return { node: vm.node, vmid: vm.vmid };
 }
 
+/** How recent a cached listing must be for a power check to trust it instead of asking Proxmox. */
+export const FRESH_POWER_MS = 5000;
+
+/**
+ * The cached power state when it is safe to act on: listed within FRESH_POWER_MS, for this VMID
+ * on the record's node, with figures (not stale, not vanished), no lock, and no power request
+ * sent since (sendPower marks the row stale). Otherwise undefined: ask Proxmox.
+ */
+export async function freshPowerState(ctx: GatewayContext, vm: VmRecord, now = Date.now()): Promise<PowerState | undefined> {
+  const live = await liveState(ctx.db, vm.serviceId);
+  if (!live || live.seenAt === null || now - live.seenAt > FRESH_POWER_MS) return undefined;
+  if (live.stale || live.vanished || live.lock || live.vmid !== vm.vmid || live.node !== vm.node) return undefined;
+  return live.status === 'running' || live.status === 'stopped' ? live.status : undefined;
+}
+
 export async function powerState(ctx: GatewayContext, vm: VmRecord): Promise<PowerState> {
   const { node, vmid } = located(vm);
+  const cached = await freshPowerState(ctx, vm);
+  if (cached) return cached;
   try {
     return await withClient(ctx, vm.serverId, async (pve) => (await pve.nodes(node).qemu(vmid).status.current.get()).status);
   } catch (err) {
@@ -46,7 +65,9 @@ export async function powerState(ctx: GatewayContext, vm: VmRecord): Promise<Pow
 export async function sendPower(ctx: GatewayContext, vm: VmRecord, action: 'start' | 'stop'): Promise<string> {
   const { node, vmid } = located(vm);
   try {
-    return await withClient(ctx, vm.serverId, (pve) => pve.nodes(node).qemu(vmid).status[action].send({}));
+    const upid = await withClient(ctx, vm.serverId, (pve) => pve.nodes(node).qemu(vmid).status[action].send({}));
+    await markStale(ctx.db, vm.serviceId); // the cached power state is outdated from now on
+    return upid;
   } catch (err) {
     throw upstream(err, `${action} of VM ${vmid}`);
   }

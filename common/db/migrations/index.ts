@@ -4,6 +4,7 @@ import * as core from './001_core.ts';
 import * as pipelines from './003_pipelines.ts';
 import * as console_ from './004_console.ts';
 import * as dns from './006_dns.ts';
+import * as liveState from './005_live_state.ts';
 import * as reliability from './008_reliability.ts';
 
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-export const migrations: Migration[] = [core, pipelines, console_, dns, reliability];
+export const migrations: Migration[] = [core, pipelines, console_, dns, liveState, reliability];
