@@ -1,5 +1,5 @@
-// `pvebridge serve`: migrations, the pipeline runner and in-process cron, then the gateway HTTP server;
-// stops gracefully on SIGTERM/SIGINT.
+// `pvebridge serve`: migrations, the pipeline runner and in-process cron, the live-state refresher,
+// then the gateway HTTP server; stops gracefully on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../common/config.ts';
 import { migrateLatest } from '../../common/db/migrate.ts';
@@ -7,6 +7,7 @@ import { createContext } from '../../gateway/context.ts';
 import { reclaimInstanceLeases } from '../../provisioner/engine/lease.ts';
 import { stableInstanceId } from '../../provisioner/engine/instance.ts';
 import { startPipelines } from '../../provisioner/pipelines/runtime.ts';
+import { startRefresher } from '../../provisioner/state/refresher.ts';
 import { startGateway } from '../../gateway/server.ts';
 
 export async function run(args: string[]): Promise<number> {
@@ -26,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
   // Our previous process (killed) left its leases: take them back now, not after their expiry.
   if (instance.stable) await reclaimInstanceLeases(ctx.db, instance.id);
   await startPipelines(ctx);
+  startRefresher(ctx); // live VM state for the pages (PVEBRIDGE_REFRESH_INTERVAL; 0 = off)
   const gw = await startGateway(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
