@@ -37,6 +37,7 @@ export class FaultController {
     this.rng = createRng(faults.seed ?? this.state.scenario.seed);
     this.hits.clear();
     this.state.downNodes = new Set(faults.nodesDown ?? []);
+    this.state.rrdMissing = new Set(faults.rrdMissing ?? []);
     for (const { vmid, lock } of faults.stuckLocks ?? []) {
       const vm = this.state.vms.get(vmid);
       if (vm) {

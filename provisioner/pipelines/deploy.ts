@@ -5,7 +5,8 @@
 // small, idempotent piece: it checks what Proxmox already has and skips when nothing changes.
 import crypto from 'node:crypto';
 import type { Db } from '../../common/db/connect.ts';
-import { done, skip, wait, type Pipeline, type Step, type StepContext, type TaskOptions } from '../engine/types.ts';
+import { StepWait } from '../engine/engine.ts';
+import { done, skip, wait, type Pipeline, type Step, type StepContext, type TaskOptions, type TaskRecovery } from '../engine/types.ts';
 import { dnsStepResult, dnsTargetOf, type DnsLayer } from '../dns/index.ts';
 import type { EmailSender } from '../email.ts';
 import { allocateServiceIps, withServerLock, type NetAssignment } from '../ipam/allocate.ts';
@@ -16,6 +17,7 @@ import { choosePlacement, templateVolumes, type Placement } from '../placement.t
 import type { GlobalSettings } from '../plan/global-settings.ts';
 import { vmNames, reserveVmid } from '../plan/naming.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
+import { locateTemplate } from '../plan/template.ts';
 import { loadServiceOptions, resolvePlan, type DiskPlan, type Plan } from '../plan/resolve.ts';
 import { encodeSshKeys, ProxmoxError, type ProxmoxClient, type VmConfig } from '../proxmox/index.ts';
 import { VMS, type VmRecord } from '../vm-record.ts';
@@ -90,7 +92,27 @@ async function currentConfig(ctx: Ctx): Promise<VmConfig> {
 /** Task options for ctx.task: polls the stored UPID through the client, never re-sends. */
 export async function taskOpts(ctx: Ctx, what: string, timeoutMs?: number): Promise<TaskOptions> {
   const s = await ctx.env.settings();
-  return proxmoxTaskOptions(await pveOf(ctx), what, timeoutMs ?? s.heavyTimeout * 1000, ctx.env.pollIntervalMs);
+  const pve = await pveOf(ctx);
+  return {
+    ...proxmoxTaskOptions(pve, what, timeoutMs ?? s.heavyTimeout * 1000, ctx.env.pollIntervalMs),
+    recover: (o) => taskOnVm(pve, ctx.vm.node, ctx.vm.vmid, o),
+  };
+}
+
+/** Margin for Proxmox's clock (UPID start times have one-second resolution) against ours. */
+const CLOCK_MARGIN_S = 5;
+
+/**
+ * A lost send found again in the node's task list: a task on this VM, started since the send,
+ * not one this step already finished. We hold the VM's lease, so no other runner of ours sends
+ * tasks for it meanwhile.
+ */
+async function taskOnVm(pve: ProxmoxClient, node: string | null, id: number | null, o: { since: number; known: string[] }) {
+  if (!node || id === null) return 'absent' as const;
+  const list = await pve.nodes(node).tasks.get({ vmid: id, source: 'all', limit: 50 });
+  const from = Math.floor(o.since / 1000) - CLOCK_MARGIN_S;
+  const ours = list.filter((t) => t.starttime >= from && !o.known.includes(t.upid)).sort((a, b) => a.starttime - b.starttime);
+  return ours[0] ? { upid: ours[0].upid } : ('absent' as const);
 }
 
 async function patchData(ctx: Ctx, patch: Partial<DeployData>): Promise<void> {
@@ -126,11 +148,9 @@ async function findTemplate(pve: ProxmoxClient, serverId: number, vmid: number):
     }
     templateNodes.delete(key); // moved or gone: look it up again
   }
-  const tpl = (await pve.cluster.resources.get({ type: 'vm' })).find((r) => r.type === 'qemu' && r.vmid === vmid);
-  if (!tpl?.node) throw new Error(`OS template ${vmid} does not exist in Proxmox`);
-  if (Number(tpl.template) !== 1) throw new Error(`VM ${vmid} is not a template`);
-  templateNodes.set(key, tpl.node);
-  return { node: tpl.node, config: await pve.nodes(tpl.node).qemu(vmid).config.get() };
+  const found = await locateTemplate(pve, vmid); // status-unknown entries: the config decides
+  templateNodes.set(key, found.node);
+  return found;
 }
 
 async function allocate(ctx: Ctx) {
@@ -203,7 +223,9 @@ async function allocate(ctx: Ctx) {
  * few, the cluster's VM list is read once to skip them all.
  */
 async function reserveFreeVmid(ctx: Ctx, pve: ProxmoxClient, first: number): Promise<number> {
-  const started = ctx.vm.pendingUpid || (ctx.vm.data._tasks as Record<string, string> | undefined)?.['set_ip:clone'];
+  // A clone sent (even one whose reply was lost: pendingStep without UPID) keeps its VMID.
+  const started =
+    ctx.vm.pendingUpid || ctx.vm.pendingStep === CLONE_TAG || (ctx.vm.data._tasks as Record<string, string> | undefined)?.[CLONE_TAG];
   if (ctx.vm.vmid !== null && started) return ctx.vm.vmid;
   const taken = new Set<number>();
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -222,6 +244,28 @@ async function reserveFreeVmid(ctx: Ctx, pve: ProxmoxClient, first: number): Pro
   throw new Error(`no free VMID from ${first} after 20 attempts`);
 }
 
+const CLONE_TAG = 'set_ip:clone';
+
+/**
+ * A clone whose reply was lost, found by its VMID (reserved for us before the send): our VM,
+ * locked while the clone runs, then with our name and description. A VM under that id that is
+ * not ours means the send never created it: the reservation moves on (and the clone is sent).
+ */
+async function findClone(ctx: Ctx, pve: ProxmoxClient, node: string, description: string): Promise<TaskRecovery> {
+  const id = ctx.vm.vmid!;
+  let conf: VmConfig;
+  try {
+    conf = await pve.nodes(node).qemu(id).config.get();
+  } catch (err) {
+    if (err instanceof ProxmoxError && err.kind === 'not_found') return 'absent';
+    throw err;
+  }
+  if (conf.lock === 'clone') return 'running';
+  if (conf.name === (ctx.vm.vmName ?? undefined) && String(conf.description ?? '').includes(description)) return 'done';
+  await ctx.patch({ vmid: null, pendingStep: null, data: { _intent: null } });
+  throw new StepWait(`VMID ${id} is used by a VM that is not ours: reserving another`);
+}
+
 async function clone(ctx: Ctx) {
   const p = plan(ctx);
   const d = data(ctx);
@@ -229,6 +273,10 @@ async function clone(ctx: Ctx) {
   const description = `pvebridge service=${ctx.vm.serviceId}`;
   const id = await reserveFreeVmid(ctx, pve, p.firstVmId);
   const pl = d.placement;
+  const cloneOpts = {
+    ...(await taskOpts(ctx, 'clone')),
+    recover: () => findClone(ctx, pve, pl.cloneTarget ?? d.templateNode, description),
+  };
   await ctx.task(
     'clone',
     () =>
@@ -243,7 +291,7 @@ async function clone(ctx: Ctx) {
           ...(pl.cloneTarget && { target: pl.cloneTarget }),
           ...(pl.full && p.systemDisk.storage && !pl.migrate && { storage: p.systemDisk.storage }),
         }),
-    await taskOpts(ctx, 'clone'),
+    cloneOpts,
   );
   const node = pl.cloneTarget ?? d.templateNode;
   const conf = await pve.nodes(node).qemu(id).config.get();

@@ -8,8 +8,9 @@
 import crypto from 'node:crypto';
 import { done, skip, wait, type Pipeline, type Step, type StepResult } from '../engine/types.ts';
 import { macOfNic } from '../lifecycle/mac.ts';
-import { choosePlacement } from '../placement.ts';
+import { choosePlacement, templateVolumes } from '../placement.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
+import { locateTemplate } from '../plan/template.ts';
 import { loadServiceOptions, resolvePlan } from '../plan/resolve.ts';
 import { assertOurs, locate, qemu, removeSnapshots, stopVm, taskOpts, type LCtx, type LifecycleEnv } from './lifecycle-steps.ts';
 import * as cfg from './vm-config.ts';
@@ -81,17 +82,15 @@ async function prepare(ctx: LCtx): Promise<StepResult> {
   const p = { ...base, templateVmid: data(ctx).reinstallTemplate ?? base.templateVmid };
   const pve = await ctx.env.pve(ctx.vm.serverId);
   const resources = await pve.cluster.resources.get();
-  const tpl = resources.find((r) => r.type === 'qemu' && r.vmid === p.templateVmid);
-  if (!tpl?.node || Number(tpl.template) !== 1)
-    throw new Error(`OS template ${p.templateVmid} does not exist in Proxmox or is not a template`);
-  const tconfig = await pve.nodes(tpl.node).qemu(p.templateVmid).config.get();
+  const { node: templateNode, config: tconfig } = await locateTemplate(pve, p.templateVmid, resources);
+  const tpl = { node: templateNode };
   const diskKey = cfg.systemDiskKey(tconfig);
   if (!diskKey) throw new Error(`template ${p.templateVmid} has no system disk`);
   const templateStorage = cfg.volumeStorage(String(tconfig[diskKey]));
   const settings = await ctx.env.settings();
   const placement = choosePlacement({
     resources,
-    template: { node: tpl.node, storage: templateStorage },
+    template: { node: tpl.node, storage: templateStorage, volumes: templateVolumes(tconfig) },
     pinned: ctx.vm.node ?? p.targetNode, // the VM comes back where it was
     storage: p.systemDisk.storage,
     cloneType: p.cloneType,

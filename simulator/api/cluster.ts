@@ -37,21 +37,25 @@ function storageItems(ctx: Ctx) {
   );
 }
 
+/**
+ * pve-manager PVE/API2Tools.pm extract_vm_stats: everything but id/vmid/node/type comes from the
+ * VM's RRD entry; without one (node offline, pvestatd restarting) the entry is
+ * `status: unknown` and has no name, template, maxmem, … — Cluster.pm still adds lock and tags.
+ */
 function vmItems(ctx: Ctx) {
+  const noRrd = ctx.state.rrdMissing;
   return [...ctx.state.vms.values()].map((vm) => {
-    const down = ctx.state.downNodes.has(vm.node);
     const c = vm.config;
+    const base = { id: `qemu/${vm.vmid}`, type: 'qemu', vmid: vm.vmid, node: vm.node };
+    const extra = { ...(c.lock ? { lock: c.lock } : {}), ...(c.tags ? { tags: c.tags } : {}) };
+    if (ctx.state.downNodes.has(vm.node) || noRrd.has(vm.vmid)) return { ...base, status: 'unknown', ...extra };
     return {
-      id: `qemu/${vm.vmid}`,
-      type: 'qemu',
-      vmid: vm.vmid,
-      node: vm.node,
-      name: c.name ?? `VM ${vm.vmid}`,
-      status: down ? 'unknown' : vm.status === 'paused' ? 'running' : vm.status,
+      ...base,
+      name: c.name ?? `VM${vm.vmid}`,
+      status: vm.status === 'paused' ? 'running' : vm.status,
       template: c.template === '1' ? 1 : 0,
       ...vmUsage(vm),
-      ...(c.lock ? { lock: c.lock } : {}),
-      ...(c.tags ? { tags: c.tags } : {}),
+      ...extra,
     };
   });
 }

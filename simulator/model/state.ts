@@ -51,6 +51,8 @@ export class ClusterState {
   /** Decides whether a task of this type fails (fault injection); returns the error text. */
   taskFault: (type: string) => string | undefined = () => undefined;
   downNodes = new Set<string>();
+  /** VMs whose RRD data is missing (fault rrdMissing): listed as status unknown. */
+  rrdMissing = new Set<number>();
 
   constructor(
     readonly scenario: Scenario,

@@ -90,6 +90,8 @@ export interface Faults {
   /** Tasks (by UPID type, e.g. qmclone; any when unset) that end in an error. */
   taskFailures?: Array<{ type?: string; rate?: number; times?: number; message?: string }>;
   nodesDown?: string[];
+  /** VMs without RRD data (pvestatd restarting): /cluster/resources lists them as status unknown. */
+  rrdMissing?: number[];
   /** Locks set on VMs that no task clears. */
   stuckLocks?: Array<{ vmid: number; lock: string }>;
 }
