@@ -7,7 +7,6 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import ipaddr from 'ipaddr.js';
-import { WebSocketServer } from 'ws';
 import { MemoryJtiStore, verifyTicket, type JtiStore, type TicketClaims, type TicketKeys } from '../common/console-ticket.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import type { UpstreamAllowlist } from './allowlist.ts';
@@ -17,6 +16,7 @@ import { pageRouter } from './page.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { Close, relay, type SessionRecord } from './relay.ts';
 import { dialUpstream, UpstreamError, type CredentialsLookup } from './upstream.ts';
+import { handshakeResponse } from './ws-frames.ts';
 
 /** Console WebSockets live at /ws/<service id>; the id must equal the ticket's service. */
 export const WS_PATH = /^\/ws\/(\d{1,10})$/;
@@ -91,16 +91,6 @@ export async function startVncProxy(opts: VncProxyOptions): Promise<RunningVncPr
   let reserved = 0;
   let nextId = 1;
 
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    maxPayload: limits.maxPayload,
-    clientTracking: false,
-    skipUTF8Validation: true,
-    // `binary` when offered; none otherwise (plain noVNC offers none). Others were refused earlier.
-    handleProtocols: (offered) => (offered.has('binary') ? 'binary' : false),
-  });
-
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -132,6 +122,7 @@ export async function startVncProxy(opts: VncProxyOptions): Promise<RunningVncPr
     if (!pathService) throw new Refusal(404, 'bad_path', 'Not found');
     const key = req.headers['sec-websocket-key'];
     if (
+      req.method !== 'GET' ||
       req.headers.upgrade?.toLowerCase() !== 'websocket' ||
       req.headers['sec-websocket-version'] !== '13' ||
       !key ||
@@ -141,10 +132,7 @@ export async function startVncProxy(opts: VncProxyOptions): Promise<RunningVncPr
     }
     const origin = req.headers.origin;
     if (!origin || !origins.has(origin)) throw new Refusal(403, 'origin', 'Origin not allowed');
-    const offered = (req.headers['sec-websocket-protocol'] ?? '')
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean);
+    const offered = offeredProtocols(req);
     if (offered.length && !offered.includes('binary')) throw new Refusal(400, 'subprotocol', 'Subprotocol must be binary or none');
     const ticket = url.searchParams.get('ticket') ?? '';
     const v = verifyTicket(opts.ticketKeys, ticket);
@@ -213,26 +201,23 @@ export async function startVncProxy(opts: VncProxyOptions): Promise<RunningVncPr
       });
       if (timedOut) return void upstream.destroy();
       clearTimeout(timer);
-      const up = upstream;
-      const rel = release;
-      let upgraded = false;
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        upgraded = true;
-        rel();
-        const id = nextId++;
-        const s = relay(id, claims, ws, socket as net.Socket, up, { highWaterMark: limits.highWaterMark, onEnd: (rec) => ended(rec) });
-        sessions.set(id, s);
-        perService.set(claims.sid, (perService.get(claims.sid) ?? 0) + 1);
-        metrics.active.set(sessions.size);
-        metrics.setupSeconds.observe((Date.now() - started) / 1000);
-        log.debug({ session: id, service: claims.sid, vmid: claims.vmid }, 'console session started');
+      release();
+      // The handshake was validated in preflight (key format, version 13, subprotocol).
+      const browser = socket as net.Socket;
+      browser.setTimeout(0);
+      browser.setNoDelay(true);
+      browser.write(handshakeResponse(req.headers['sec-websocket-key']!, offeredProtocols(req).includes('binary') ? 'binary' : undefined));
+      const id = nextId++;
+      const s = relay(id, claims, browser, head, upstream, {
+        highWaterMark: limits.highWaterMark,
+        maxPayload: limits.maxPayload,
+        onEnd: (rec) => ended(rec),
       });
-      // ws refused the handshake itself (it completes synchronously otherwise): nothing to relay.
-      if (!upgraded) {
-        up.destroy();
-        rel();
-        metrics.refusals.inc({ reason: 'bad_handshake' });
-      }
+      sessions.set(id, s);
+      perService.set(claims.sid, (perService.get(claims.sid) ?? 0) + 1);
+      metrics.active.set(sessions.size);
+      metrics.setupSeconds.observe((Date.now() - started) / 1000);
+      log.debug({ session: id, service: claims.sid, vmid: claims.vmid }, 'console session started');
     } catch (err) {
       clearTimeout(timer);
       upstream?.destroy();
@@ -319,6 +304,14 @@ export async function startVncProxy(opts: VncProxyOptions): Promise<RunningVncPr
       await jtiStore.close?.();
     },
   };
+}
+
+/** `binary` is echoed when offered; none otherwise (plain noVNC offers none). */
+function offeredProtocols(req: http.IncomingMessage): string[] {
+  return (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 function isLoopback(ip: string): boolean {

@@ -257,7 +257,12 @@ async function main(): Promise<void> {
     children.push(socat.child);
     const { child: relayChild, info: relayPorts } = await startChild(
       process.execPath,
-      [...tsx, '--expose-gc', path.join(here, 'tcp-relay-process.ts')],
+      [
+        ...tsx,
+        '--expose-gc',
+        ...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        path.join(here, 'tcp-relay-process.ts'),
+      ],
       { BENCH_UPSTREAMS: JSON.stringify(ports) },
     );
     let sid = 0;

@@ -67,8 +67,10 @@ export function treeCpu(pid: number): { user: number; sys: number } {
   const visit = (p: number) => {
     try {
       const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      user += Number(f[11]); // utime, stime (fields 14, 15)
-      sys += Number(f[12]);
+      // utime, stime and the reaped children's cutime, cstime (fields 14–17): a forking relay's
+      // per-session processes leave the tree when they exit, their time moves to the parent.
+      user += Number(f[11]) + Number(f[13]);
+      sys += Number(f[12]) + Number(f[14]);
       for (const task of fs.readdirSync(`/proc/${p}/task`)) {
         for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
       }
