@@ -18,6 +18,7 @@ import type { GlobalSettings } from '../plan/global-settings.ts';
 import { vmNames, reserveVmid } from '../plan/naming.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
 import { locateTemplate } from '../plan/template.ts';
+import { checkSshKeys, sshKeyMessage } from '../plan/ssh-keys.ts';
 import { loadServiceOptions, resolvePlan, type DiskPlan, type Plan } from '../plan/resolve.ts';
 import { encodeSshKeys, ProxmoxError, type ProxmoxClient, type VmConfig } from '../proxmox/index.ts';
 import { VMS, type VmRecord } from '../vm-record.ts';
@@ -192,6 +193,10 @@ async function allocate(ctx: Ctx) {
     autoBridgeVlan: p.network.autoBridgeVlan,
   });
   const ostype = String(tconfig.ostype ?? 'l26');
+  // Proxmox rejects the whole config call on one bad key line; say which line, before cloning.
+  const keyText = isWindows(ostype) ? undefined : await sshKeysOf(db, ctx.vm.serviceId, ctx.vm.productId);
+  const keyCheck = keyText ? checkSshKeys(keyText) : undefined;
+  if (keyCheck && !keyCheck.ok) throw new Error(sshKeyMessage(keyCheck));
   const username = p.osUsername || (isWindows(ostype) ? 'Administrator' : `u${crypto.randomBytes(4).toString('hex')}`);
   const svc = await db('tblhosting').where({ id: ctx.vm.serviceId }).first('username');
   await db('tblhosting')
@@ -422,7 +427,10 @@ async function cloudinit(ctx: Ctx) {
   const svc = await ctx.db('tblhosting').where({ id: ctx.vm.serviceId }).first('username', 'password');
   const password = svc?.password ? ctx.env.reveal(String(svc.password)) : '';
   if (!password) throw new Error('the service has no password in WHMCS');
-  const keys = isWindows(d.ostype) ? undefined : await sshKeysOf(ctx.db, ctx.vm.serviceId, ctx.vm.productId);
+  const keyText = isWindows(d.ostype) ? undefined : await sshKeysOf(ctx.db, ctx.vm.serviceId, ctx.vm.productId);
+  const checked = keyText ? checkSshKeys(keyText) : undefined;
+  if (checked && !checked.ok) throw new Error(sshKeyMessage(checked));
+  const keys = checked?.keys.length ? checked.keys.join('\n') : undefined;
   const ipconfig0 = cfg.ipconfig0For(p, d.net);
   const nameserver = cfg.nameserversOf(d.net);
   const values: Record<string, string> = {

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export type Tool = 'mariadb' | 'php' | 'phpunit' | 'smarty' | 'chromium' | 'xvnc' | 'websockify' | 'pdns' | 'dig';
+export type Tool =
+  'mariadb' | 'php' | 'phpunit' | 'smarty' | 'chromium' | 'xvnc' | 'websockify' | 'pdns' | 'dig' | 'ssh-keygen' | 'cloud-init';
 
 const probes: Record<Exclude<Tool, 'mariadb'>, () => string | undefined> = {
   php: () => which('php'),
@@ -15,6 +16,9 @@ const probes: Record<Exclude<Tool, 'mariadb'>, () => string | undefined> = {
   // PowerDNS with the sqlite3 backend (its schema file proves pdns-backend-sqlite3 is there).
   pdns: () => (fs.existsSync('/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql') ? which('pdns_server') : undefined),
   dig: () => which('dig'),
+  'ssh-keygen': () => which('ssh-keygen'),
+  // `cloud-init devel net-convert` renders network config the way the guest would.
+  'cloud-init': () => which('cloud-init'),
 };
 
 function which(bin: string): string | undefined {
