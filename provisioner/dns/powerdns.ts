@@ -4,14 +4,7 @@
 // the one the server returns for `?zone=<name.>` (a `/` in RFC 2317 names becomes `=2F`).
 import { classify, request, type HttpReply } from './http.ts';
 import { normName } from './names.ts';
-import {
-  DnsError,
-  type DnsProvider,
-  type ProviderOptions,
-  type ProviderRecord,
-  type RecordType,
-  type ZoneConfig,
-} from './types.ts';
+import { DnsError, type DnsProvider, type ProviderOptions, type ProviderRecord, type RecordType, type ZoneConfig } from './types.ts';
 
 const dot = (n: string) => `${normName(n)}.`;
 

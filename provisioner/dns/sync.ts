@@ -129,7 +129,10 @@ export function createDnsLayer(o: DnsLayerOptions): DnsLayer {
         } catch (err) {
           report.errors++;
           const reason = why(err);
-          if (err instanceof DnsError && err.kind !== 'invalid' && err.kind !== 'not_found') broken.set(zone.id, reason);
+          // Bad credentials, a rate limit or an unreachable server hold for the whole zone: its other
+          // records fail fast instead of each waiting for timeouts and retries.
+          if (err instanceof DnsError && (err.kind === 'auth' || err.kind === 'rate_limited' || /unreachable/.test(err.message)))
+            broken.set(zone.id, reason);
           line(`${head}FAIL ${what} (${reason})`);
           return false;
         }
