@@ -1,14 +1,16 @@
-// `pvebridge demo`: the whole stack on a fresh embedded SQLite file and the bundled Proxmox
-// simulator, provisioning one VM end to end through a signed module call. Without
-// --keep-running it prints what happens and exits 0 (non-zero if the deploy does not reach
-// ready); with it, it prints one JSON line (URLs, ports, local secrets, seeded ids) and stays up
-// until SIGINT/SIGTERM.
+// `pvebridge demo`: the whole stack (bin/stack, the one builder) on a fresh embedded SQLite file,
+// the bundled Proxmox simulator and — when php is installed — the dev WHMCS, provisioning one VM
+// end to end through a signed module call. Without --keep-running it prints what happens and the
+// pages a person would open, and exits 0 (non-zero if the deploy does not reach ready); with it,
+// it prints one JSON line (URLs, ports, local secrets, seeded ids, the dev WHMCS logins) and
+// stays up until SIGINT/SIGTERM.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../common/log.ts';
 import { getVm } from '../../provisioner/vm-record.ts';
-import { startLocalStack, type LocalStack } from '../local-stack.ts';
+import { startStack, type Stack as LocalStack } from '../stack/index.ts';
 
 const HELP = `pvebridge demo [--keep-running] [--time-scale N]
   Runs gateway, pipeline runner, vncproxy and the Proxmox simulator on ./data/demo.sqlite
@@ -17,6 +19,15 @@ const HELP = `pvebridge demo [--keep-running] [--time-scale N]
 `;
 
 const DEPLOY_TIMEOUT_MS = 60_000;
+
+function phpInstalled(): boolean {
+  try {
+    execFileSync('php', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function freshDemoDb(): string {
   const file = path.resolve('data', 'demo.sqlite');
@@ -32,6 +43,44 @@ async function waitForState(stack: LocalStack, serviceId: number, states: string
     if (Date.now() > until) return vm?.state ?? 'missing';
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** What the WHMCS API was asked to send: the dev WHMCS's tblemails subjects, or the recorder's template names. */
+async function sentMails(stack: LocalStack, serviceId: number): Promise<string[]> {
+  if (stack.recorder)
+    return stack.recorder.calls.filter((c) => c.action === 'SendEmail' && c.id === String(serviceId)).map((c) => `"${c.messagename}"`);
+  const svc = await stack.db('tblhosting').where({ id: serviceId }).first('userid');
+  const rows = (await stack.db('tblemails').where({ userid: svc.userid }).orderBy('id').select('subject')) as Array<{ subject: string }>;
+  return rows.map((r) => `"${r.subject}" (tblemails)`);
+}
+
+/** The dev WHMCS block of the JSON line: where to log in, as whom. */
+function whmcsInfo(stack: LocalStack): Record<string, unknown> | null {
+  if (!stack.devWhmcs || !stack.people) return null;
+  const login = (l: typeof stack.people.client) => ({ email: l.email, password: l.password, userId: l.userId, serviceId: l.serviceId });
+  return {
+    url: stack.devWhmcs.url,
+    client: login(stack.people.client),
+    otherClient: login(stack.people.otherClient),
+    admin: { username: stack.people.admin.username, password: stack.people.admin.password },
+    productId: stack.seeded.productId,
+  };
+}
+
+function sayPages(stack: LocalStack, say: (l: string) => void, keep: boolean): void {
+  const w = whmcsInfo(stack) as { url: string; client: { email: string; password: string; serviceId: number; userId: number } } | null;
+  if (!w || !stack.people) {
+    say('[-] dev WHMCS not started: php is not installed (the pages need it)');
+    return;
+  }
+  const { client, admin } = stack.people;
+  say(`[+] dev WHMCS (a development stand-in for WHMCS) on ${w.url}${keep ? '' : ' — open these with --keep-running:'}`);
+  say(`    client login   ${w.url}/login.php  (${client.email} / ${client.password})`);
+  say(`    the service    ${w.url}/clientarea.php?action=productdetails&id=${client.serviceId}`);
+  say(`    admin login    ${w.url}/admin/login.php  (${admin.username} / ${admin.password})`);
+  say(`    admin service  ${w.url}/admin/clientsservices.php?userid=${client.userId}&id=${client.serviceId}`);
+  say(`    product        ${w.url}/admin/configproducts.php?action=edit&id=${stack.seeded.productId}`);
+  say(`    addon page     ${w.url}/admin/addonmodules.php?module=pvebridge_admin`);
 }
 
 async function provisionOne(stack: LocalStack, say: (l: string) => void): Promise<boolean> {
@@ -59,8 +108,7 @@ async function provisionOne(stack: LocalStack, say: (l: string) => void): Promis
   );
   say(`    net0 ${pve?.config.net0}; ipconfig0 ${pve?.config.ipconfig0}`);
   say(`    tblhosting.dedicatedip ${svc.dedicatedip}; assignedips ${JSON.stringify(svc.assignedips)}`);
-  const mails = stack.whmcs.calls.filter((c) => c.action === 'SendEmail');
-  say(`[+] emails through the WHMCS API: ${mails.map((m) => `"${m.messagename}"`).join(', ') || 'none'}`);
+  say(`[+] emails through the WHMCS API: ${(await sentMails(stack, serviceId)).join(', ') || 'none'}`);
   if (stack.vnc) {
     const link = await stack.moduleCall('AdminConsole', { serviceid: serviceId }, { type: 'admin', id: 1 });
     const url = (link.body as { url?: string }).url;
@@ -81,9 +129,11 @@ export async function run(args: string[]): Promise<number> {
   const keep = values['keep-running'] ?? false;
   const say = (line: string) => void (keep ? process.stderr : process.stdout).write(`${line}\n`);
   const dbFile = freshDemoDb();
-  const stack = await startLocalStack({
+  const stack = await startStack({
     dbUrl: `sqlite:${dbFile}`,
     timeScale: Number(values['time-scale'] ?? 0.02),
+    env: process.env,
+    devWhmcs: phpInstalled(),
     log: createLogger(keep ? 'info' : 'silent', process.stderr as never),
     out: (line) => say(`    ${line}`),
   });
@@ -96,19 +146,21 @@ export async function run(args: string[]): Promise<number> {
     say(
       `[+] WHMCS fixture seeded: client #${s.clientId}, product #${s.productId}, server #${s.serverId} → simulator, service #${s.serviceId}`,
     );
-    const ready = await (await fetch(`${stack.gateway.url}/readyz`)).json();
-    say(`[+] gateway ${stack.gateway.url} /readyz → ${JSON.stringify(ready)}; vncproxy ${stack.vnc?.url ?? 'off'}`);
+    const ready = await (await fetch(`${stack.gateway!.url}/readyz`)).json();
+    say(`[+] gateway ${stack.gateway!.url} /readyz → ${JSON.stringify(ready)}; vncproxy ${stack.vnc?.url ?? 'off'}`);
     const ok = await provisionOne(stack, say);
+    sayPages(stack, say, keep);
     if (!keep) {
       say(ok ? 'Demo finished: one VM provisioned end to end. `npm run demo -- --keep-running` keeps the stack up.' : 'Demo FAILED.');
       return ok ? 0 : 1;
     }
     process.stdout.write(
       `${JSON.stringify({
-        gateway: { url: stack.gateway.url, openapi: `${stack.gateway.url}/openapi.json` },
+        gateway: { url: stack.gateway!.url, openapi: `${stack.gateway!.url}/openapi.json` },
         vncproxy: stack.vnc ? { url: stack.vnc.url, port: stack.vnc.port } : null,
         simulator: { url: stack.sim.url, tokenId: stack.sim.tokenId, secret: stack.sim.secret },
-        whmcsApi: stack.whmcs.url,
+        whmcsApi: stack.whmcsApiUrl,
+        whmcs: whmcsInfo(stack),
         database: `sqlite:${dbFile}`,
         secrets: stack.secrets,
         seeded: stack.seeded,

@@ -733,3 +733,61 @@ CREATE TABLE `tblusers_clients` (
   KEY `client_id_owner_idx` (`client_id`,`owner`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
+
+-- RECONSTRUCTED for the dev WHMCS (devwhmcs/): not in the 8.4 dump we hold; columns follow the
+-- names public modules and WHMCS's admin/email docs use. Staff logins (password = password_hash).
+CREATE TABLE `tbladmins` (
+  `id` int(10) NOT NULL AUTO_INCREMENT,
+  `uuid` varchar(255) NOT NULL DEFAULT '',
+  `roleid` int(1) NOT NULL DEFAULT 1,
+  `username` text NOT NULL,
+  `password` varchar(255) NOT NULL DEFAULT '',
+  `passwordhash` varchar(255) NOT NULL DEFAULT '',
+  `authmodule` text NOT NULL,
+  `authdata` text NOT NULL,
+  `firstname` text NOT NULL,
+  `lastname` text NOT NULL,
+  `email` text NOT NULL,
+  `signature` text NOT NULL,
+  `notes` text NOT NULL,
+  `template` text NOT NULL,
+  `language` text NOT NULL,
+  `disabled` int(1) NOT NULL DEFAULT 0,
+  `loginattempts` int(1) NOT NULL DEFAULT 0,
+  `supportdepts` text NOT NULL,
+  `ticketnotifications` text NOT NULL,
+  `homewidgets` text NOT NULL,
+  `password_reset_key` varchar(255) NOT NULL DEFAULT '',
+  `password_reset_data` text NOT NULL,
+  `password_reset_expiry` datetime NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `hidden_widgets` text NOT NULL,
+  `widget_order` text NOT NULL,
+  `created_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `updated_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (`id`),
+  KEY `username` (`username`(32))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+-- RECONSTRUCTED for the dev WHMCS: the client email log WHMCS writes for every mail it sends
+-- (SendEmail → one row with the rendered subject and message, `to` the client's address).
+CREATE TABLE `tblemails` (
+  `id` int(10) NOT NULL AUTO_INCREMENT,
+  `userid` int(10) NOT NULL,
+  `subject` text NOT NULL,
+  `message` mediumtext NOT NULL,
+  `date` datetime DEFAULT NULL,
+  `to` text DEFAULT NULL,
+  `cc` text DEFAULT NULL,
+  `bcc` text DEFAULT NULL,
+  `attachments` text DEFAULT NULL,
+  `pending` tinyint(1) NOT NULL DEFAULT 0,
+  `message_data` text DEFAULT NULL,
+  `failed` tinyint(1) NOT NULL DEFAULT 0,
+  `failure_reason` text DEFAULT NULL,
+  `retry_count` int(10) NOT NULL DEFAULT 0,
+  `campaign_id` int(10) unsigned NOT NULL DEFAULT 0,
+  `created_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `updated_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (`id`),
+  KEY `userid` (`userid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;

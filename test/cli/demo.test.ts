@@ -5,6 +5,26 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { has } from '../support/tools.ts';
+
+/** Logs in on the dev WHMCS as a client (token, cookie) and returns the service page's HTML. */
+async function loginAndOpen(base: string, c: { email: string; password: string; serviceId: number }): Promise<string> {
+  const form = await fetch(`${base}/login.php`);
+  const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const token = /name="token" value="([0-9a-f]+)"/.exec(await form.text())![1]!;
+  const done = await fetch(`${base}/dologin.php`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, username: c.email, password: c.password }),
+    redirect: 'manual',
+  });
+  const session = (done.headers.get('set-cookie') ?? cookie).split(';')[0]!;
+  const page = await fetch(`${base}/clientarea.php?action=productdetails&id=${c.serviceId}`, {
+    headers: { cookie: session },
+    redirect: 'manual',
+  });
+  return page.text();
+}
 
 const BIN = path.resolve('bin/pvebridge.js');
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pvebridge-demo-'));
@@ -19,6 +39,14 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/is running on pve\d: 2 cores, 4096 MB/);
     expect(stdout).toMatch(/console: one-time noVNC link http:\/\/127\.0\.0\.1:\d+\/console\/1#/);
     expect(fs.existsSync(path.join(cwd, 'data', 'demo.sqlite'))).toBe(true);
+    if (has('php')) {
+      // The pages a person would open, on the dev WHMCS.
+      expect(stdout).toMatch(/client login +http:\/\/127\.0\.0\.1:\d+\/login\.php/);
+      expect(stdout).toMatch(/the service +http:\/\/127\.0\.0\.1:\d+\/clientarea\.php\?action=productdetails&id=1/);
+      expect(stdout).toMatch(/admin login +http:\/\/127\.0\.0\.1:\d+\/admin\/login\.php/);
+      expect(stdout).toMatch(/addon page +http:\/\/127\.0\.0\.1:\d+\/admin\/addonmodules\.php\?module=pvebridge_admin/);
+      expect(stdout).toMatch(/emails through the WHMCS API: "Your VM .* is ready" \(tblemails\)/);
+    }
   }, 120_000);
 
   it('with --keep-running prints one JSON line a tool can drive, and stops on SIGTERM', async () => {
@@ -31,6 +59,22 @@ describe('npm run demo', () => {
     const ready = await fetch(`${info.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
     expect((await fetch(`${info.vncproxy.url}/healthz`)).status).toBe(200);
+    if (has('php')) {
+      expect(info.whmcs).toMatchObject({
+        client: { userId: 1, serviceId: 1 },
+        otherClient: { userId: 2, serviceId: 2 },
+        admin: { username: 'admin' },
+        productId: info.seeded.productId,
+      });
+      // The dev WHMCS answers, and its API is the one the gateway was given.
+      const login = await fetch(`${info.whmcs.url}/login.php`);
+      expect(await login.text()).toContain('Development stand-in for WHMCS');
+      expect(info.whmcsApi).toBe(`${info.whmcs.url}/includes/api.php`);
+      // The deployed VM's overview, through the real shim and gateway.
+      const page = await loginAndOpen(info.whmcs.url, info.whmcs.client);
+      expect(page).toMatch(/<div class="module-client-area"><div class="pvebridge-overview"/);
+      expect(page).not.toMatch(/Access Denied|pvebridge-error/);
+    }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 120_000);

@@ -1,0 +1,4 @@
+<?php
+// Admin logout.
+unset($_SESSION['adminid']);
+devwhmcs_redirect('login.php');

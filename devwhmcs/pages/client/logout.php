@@ -1,0 +1,4 @@
+<?php
+// Client logout.
+unset($_SESSION['uid']);
+devwhmcs_redirect('login.php');
