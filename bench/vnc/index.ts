@@ -112,6 +112,7 @@ async function repeat(f: () => Promise<number>): Promise<{ value: number; min: n
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
+let upstreamPid: number | undefined;
 const forks = (t: Target) => t.name === 'websockify' || t.name === 'socat'; // a process per session
 
 async function measureTarget(t: Target, has: { idle: boolean; idleBig?: boolean; stall: boolean }): Promise<void> {
@@ -203,7 +204,8 @@ async function measureTarget(t: Target, has: { idle: boolean; idleBig?: boolean;
   }
   if (wants('setups')) {
     const n = forks(t) ? SETUPS_WEBSOCKIFY : SETUPS;
-    const s = await setups(t, n, SETUP_CONCURRENCY);
+    const s = await setups(t, n, SETUP_CONCURRENCY, upstreamPid);
+    const ms = (v: number | undefined) => (v === undefined ? undefined : round(v, 3));
     emit({
       target: t.name,
       metric: 'setups_per_second',
@@ -212,6 +214,7 @@ async function measureTarget(t: Target, has: { idle: boolean; idleBig?: boolean;
       unit: 'sessions/s',
       concurrency: SETUP_CONCURRENCY,
       p99_ms: round(s.p99, 2),
+      cpu_ms_per_setup: { proxy: ms(s.cpuMs.proxy), client: ms(s.cpuMs.client), upstream: ms(s.cpuMs.upstream) },
     });
     await new Promise((r) => setTimeout(r, forks(t) ? 2000 : 300)); // closed sessions wind down
   }
@@ -235,7 +238,8 @@ async function measureRtt(targets: Target[]): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   const tsx = ['--import', 'tsx'];
-  const { info: up } = await startChild(process.execPath, [...tsx, path.join(here, 'upstream-process.ts')]);
+  const { child: upChild, info: up } = await startChild(process.execPath, [...tsx, path.join(here, 'upstream-process.ts')]);
+  upstreamPid = upChild.pid;
   let xvnc: RunningXvnc | undefined;
   try {
     xvnc = await startXvnc({ password: 'benchpw1', colour: '#2060a0', security: 'None' });

@@ -187,8 +187,18 @@ export async function idleMemory(t: Target, n: number): Promise<{ perSession: nu
   }
 }
 
-/** Complete setups (upgrade, ticket check, upstream dial, first upstream byte) per second. */
-export async function setups(t: Target, n: number, concurrency: number): Promise<{ perSecond: number; p99: number }> {
+/**
+ * Complete setups (upgrade, ticket check, upstream dial, first upstream byte) per second, and
+ * where the CPU of one setup goes (ms): the proxy, the load generator (this process: its own
+ * TCP connect, and the WebSocket handshake a browser would do), and the upstream. The three
+ * share the machine's cores, so their sum bounds the rate.
+ */
+export async function setups(
+  t: Target,
+  n: number,
+  concurrency: number,
+  upstreamPid?: number,
+): Promise<{ perSecond: number; p99: number; cpuMs: { proxy?: number; client: number; upstream?: number } }> {
   let next = 0;
   const lat: number[] = [];
   t.prepare?.('banner', n);
@@ -202,11 +212,20 @@ export async function setups(t: Target, n: number, concurrency: number): Promise
       c.close();
     }
   };
+  const proxy0 = t.pid ? treeCpuSeconds(t.pid) : 0;
+  const up0 = upstreamPid ? treeCpuSeconds(upstreamPid) : 0;
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await withTimeout(Promise.all(Array.from({ length: concurrency }, worker)), 90_000, `${t.name} setups`);
   const s = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  const cpuMs = {
+    proxy: t.pid ? ((treeCpuSeconds(t.pid) - proxy0) * 1000) / n : undefined,
+    client: (client.user + client.system) / 1000 / n,
+    upstream: upstreamPid ? ((treeCpuSeconds(upstreamPid) - up0) * 1000) / n : undefined,
+  };
   lat.sort((a, b) => a - b);
-  return { perSecond: n / s, p99: percentile(lat, 99) };
+  return { perSecond: n / s, p99: percentile(lat, 99), cpuMs };
 }
 
 /**
