@@ -10,6 +10,7 @@ import { done, skip, wait, type Pipeline, type Step, type StepContext, type Task
 import { dnsStepResult, dnsTargetOf, type DnsLayer } from '../dns/index.ts';
 import type { EmailSender } from '../email.ts';
 import { allocateServiceIps, withServerLock, type NetAssignment } from '../ipam/allocate.ts';
+import { routedIpconfig, routedNetworkConfig, routingOf, withNetworkSnippet, writeNetworkSnippet } from '../ipam/routing.ts';
 import { resizeDecision, parseSize } from '../lifecycle/disk-size.ts';
 import { getOption, parsePropertyString } from '../lifecycle/property-string.ts';
 import { withMac } from '../lifecycle/mac.ts';
@@ -32,7 +33,7 @@ export interface DeployEnv {
   email: EmailSender;
   dns: DnsLayer;
   /** Decrypts tblhosting.password (WHMCS's scheme). */
-  reveal(cipher: string): string;
+  reveal(cipher: string): Promise<string>;
   /** Longest pause between task status polls. */
   pollIntervalMs: number;
 }
@@ -425,19 +426,35 @@ async function cloudinit(ctx: Ctx) {
   const p = plan(ctx);
   const d = data(ctx);
   const svc = await ctx.db('tblhosting').where({ id: ctx.vm.serviceId }).first('username', 'password');
-  const password = svc?.password ? ctx.env.reveal(String(svc.password)) : '';
+  const password = svc?.password ? await ctx.env.reveal(String(svc.password)) : '';
   if (!password) throw new Error('the service has no password in WHMCS');
   const keyText = isWindows(d.ostype) ? undefined : await sshKeysOf(ctx.db, ctx.vm.serviceId, ctx.vm.productId);
   const checked = keyText ? checkSshKeys(keyText) : undefined;
   if (checked && !checked.ok) throw new Error(sshKeyMessage(checked));
   const keys = checked?.keys.length ? checked.keys.join('\n') : undefined;
-  const ipconfig0 = cfg.ipconfig0For(p, d.net);
+  const routing = await routingOf(ctx.db, d.net);
+  // cloudbase-init reads configdrive2's ENI, not netplan: routed snippets are for Linux guests.
+  const routed = routing.mode === 'routed' && !isWindows(d.ostype) && d.net.ipv4.length + d.net.ipv6.length > 0;
+  const ipconfig0 = routed ? routedIpconfig(d.net) : cfg.ipconfig0For(p, d.net);
   const nameserver = cfg.nameserversOf(d.net);
+  const searchdomain = d.fqdn.split('.').slice(1).join('.') || d.fqdn;
+  const current = routed ? await currentConfig(ctx) : undefined;
+  const mac = current ? /=([0-9A-F]{2}(?::[0-9A-F]{2}){5})/i.exec(String(current.net0 ?? ''))?.[1] : undefined;
+  if (routed && !mac) throw new Error('net0 has no MAC address for the routed network-config');
+  // Routed: the guest's network-config comes from our snippet (on-link default routes).
+  const cicustom =
+    routed && current && mac
+      ? withNetworkSnippet(
+          current.cicustom as string | undefined,
+          writeNetworkSnippet(routing, vmid(ctx), routedNetworkConfig(mac, d.net, searchdomain)),
+        )
+      : undefined;
   const values: Record<string, string> = {
     ciuser: String(svc?.username || (isWindows(d.ostype) ? 'Administrator' : 'root')),
     cipassword: password,
-    searchdomain: d.fqdn.split('.').slice(1).join('.') || d.fqdn,
+    searchdomain,
     ...(ipconfig0 && { ipconfig0 }),
+    ...(cicustom && { cicustom }),
     ...(nameserver && { nameserver }),
     ...(keys && { sshkeys: encodeSshKeys(keys) }),
   };

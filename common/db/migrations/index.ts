@@ -6,6 +6,7 @@ import * as console_ from './004_console.ts';
 import * as dns from './006_dns.ts';
 import * as liveState from './005_live_state.ts';
 import * as reliability from './008_reliability.ts';
+import * as poolRouting from './009_pool_routing.ts';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,4 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-export const migrations: Migration[] = [core, pipelines, console_, dns, liveState, reliability];
+export const migrations: Migration[] = [core, pipelines, console_, dns, liveState, reliability, poolRouting];
