@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { has } from '../support/tools.ts';
 
 /** Logs in on the dev WHMCS as a client (token, cookie) and returns the service page's HTML. */
@@ -52,6 +52,8 @@ describe('npm run demo', () => {
   it('with --keep-running prints one JSON line a tool can drive, and stops on SIGTERM', async () => {
     const child = spawn('node', [BIN, 'demo', '--keep-running'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // A failed expectation must not leave the stack running.
+    onTestFinished(() => void (child.exitCode === null && child.kill('SIGTERM')));
     const first = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
     const info = JSON.parse(first);
     expect(info).toMatchObject({ deployed: true, seeded: { serviceId: 1 } });
