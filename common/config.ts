@@ -81,14 +81,19 @@ export const variables = {
   PVEBRIDGE_WHMCS_API_URL: {
     schema: z.string().url('the WHMCS API URL, e.g. https://billing.example.com/includes/api.php').optional(),
     default: undefined,
-    doc: 'WHMCS API endpoint used for emails and activity log entries.',
+    doc: 'WHMCS API endpoint used for emails, activity log entries and (without the cc_encryption_hash) DecryptPassword/EncryptPassword.',
   },
   PVEBRIDGE_WHMCS_API_IDENTIFIER: { schema: z.string().optional(), default: undefined, doc: 'WHMCS API credential identifier.' },
   PVEBRIDGE_WHMCS_API_SECRET: { schema: z.string().optional(), default: undefined, doc: 'WHMCS API credential secret.' },
   PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH: {
     schema: z.string().min(1).optional(),
     default: undefined,
-    doc: "WHMCS's `$cc_encryption_hash` (configuration.php): decrypts server passwords in tblservers.",
+    doc: "Optional: WHMCS's `$cc_encryption_hash` (configuration.php). When set, passwords in tblservers/tblhosting are decrypted locally instead of through the WHMCS API.",
+  },
+  PVEBRIDGE_WHMCS_PASSWORD_CACHE: {
+    schema: z.coerce.number().min(0).max(3600),
+    default: '60',
+    doc: 'Seconds a password decrypted through the WHMCS API (DecryptPassword) stays in memory; 0 keeps none.',
   },
   PVEBRIDGE_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -126,6 +131,8 @@ export interface Config {
   vncUpstream: 'direct' | 'pve-websocket';
   whmcsApi: { url: string; identifier: string; secret: string } | undefined;
   ccEncryptionHash: string | undefined;
+  /** How long a password decrypted by the WHMCS API is kept in memory (ms). */
+  whmcsPasswordCacheMs: number;
   logLevel: string;
   dataDir: string;
   instanceId: string;
@@ -190,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: (keyo
     vncUpstream: p.PVEBRIDGE_VNC_UPSTREAM,
     whmcsApi,
     ccEncryptionHash: p.PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH,
+    whmcsPasswordCacheMs: Math.round(p.PVEBRIDGE_WHMCS_PASSWORD_CACHE * 1000),
     logLevel: p.PVEBRIDGE_LOG_LEVEL,
     dataDir: path.resolve(p.PVEBRIDGE_DATA_DIR),
     instanceId: p.PVEBRIDGE_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,

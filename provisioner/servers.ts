@@ -1,12 +1,13 @@
 // Proxmox credentials of a WHMCS server (tblservers), so any part — module calls, pipelines, cron —
 // can reach the server with no module call in flight: address and port from the row, username =
 // the API token id (user@realm!tokenid), password = the token secret, stored encrypted by WHMCS
-// and decrypted here with WHMCS's scheme keyed by PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH, and the
+// and decrypted through the WHMCS API (DecryptPassword) — or locally with WHMCS's scheme when
+// PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH is set (common/whmcs-passwords.ts) — and the
 // access hash optionally holding the CA certificate (PEM) or the certificate's SHA-256 fingerprint.
 import type { Config } from '../common/config.ts';
 import type { Db } from '../common/db/connect.ts';
 import { AppError } from '../common/errors.ts';
-import { decryptWhmcsPassword } from '../common/whmcs-crypto.ts';
+import { whmcsPasswords } from '../common/whmcs-passwords.ts';
 import { getGlobalSettings } from './plan/global-settings.ts';
 import { createProxmoxClient, type ProxmoxClient } from './proxmox/index.ts';
 
@@ -50,14 +51,6 @@ export function credentialsFrom(s: {
   };
 }
 
-function decrypt(config: Config, cipher: string): string {
-  if (!cipher) return '';
-  if (!config.ccEncryptionHash) {
-    throw invalid('PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH is not set: the gateway cannot read server passwords stored by WHMCS');
-  }
-  return decryptWhmcsPassword(cipher, config.ccEncryptionHash);
-}
-
 export async function serverCredentials(db: Db, config: Config, serverId: number): Promise<ServerCredentials> {
   const row = await db('tblservers').where({ id: serverId }).first();
   if (!row) throw new AppError('PVB_NOT_FOUND', `Server #${serverId} does not exist`);
@@ -67,7 +60,7 @@ export async function serverCredentials(db: Db, config: Config, serverId: number
     port: row.port,
     secure: row.secure === 'on' || row.secure === '1' || row.secure === 1,
     username: row.username,
-    secret: decrypt(config, String(row.password ?? '')),
+    secret: await whmcsPasswords(config).reveal(String(row.password ?? '')),
     accesshash: row.accesshash,
   });
 }

@@ -6,6 +6,7 @@ import { loadConfig, variables } from '../../common/config.ts';
 import { openDb, type Db } from '../../common/db/connect.ts';
 import { StartupError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
+import { whmcsPasswords } from '../../common/whmcs-passwords.ts';
 import { loadAllowlist } from '../../vncproxy/allowlist.ts';
 import { credentialsFromDb } from '../../vncproxy/credentials.ts';
 import { createProxyMetrics } from '../../vncproxy/metrics.ts';
@@ -52,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
     allowlist,
     allowedOrigins: config.vncAllowedOrigins,
     jtiStore: extra('PVEBRIDGE_VNC_TICKET_STORE') === 'db' ? new DbJtiStore(db) : new MemoryJtiStore(),
-    credentials: credentialsFromDb(db, config.ccEncryptionHash),
+    credentials: credentialsFromDb(db, whmcsPasswords(config)),
     limits: {
       maxSessions: Number(extra('PVEBRIDGE_VNC_MAX_SESSIONS')),
       maxSessionsPerService: Number(extra('PVEBRIDGE_VNC_MAX_SESSIONS_PER_SERVICE')),

@@ -25,7 +25,7 @@ export const DEFAULT_TERMINATE_TIMINGS: TerminateTimings = { pollMs: 5_000, grac
 
 export interface LifecycleEnv extends DeployEnv {
   /** Encrypts a new service password for tblhosting (WHMCS's scheme); reinstall needs it. */
-  conceal?(plain: string): string;
+  conceal?(plain: string): Promise<string>;
   terminateTimings?: Partial<TerminateTimings>;
 }
 

@@ -100,7 +100,7 @@ async function prepare(ctx: LCtx): Promise<StepResult> {
   await ctx
     .db('tblhosting')
     .where({ id: ctx.vm.serviceId })
-    .update({ password: ctx.env.conceal(newServicePassword()) });
+    .update({ password: await ctx.env.conceal(newServicePassword()) });
   await ctx.patch({
     plan: p as unknown as Record<string, unknown>,
     vmUuid: null,

@@ -5,7 +5,7 @@
 import type { Config } from '../../common/config.ts';
 import type { Db } from '../../common/db/connect.ts';
 import { silentLogger, type Logger } from '../../common/log.ts';
-import { decryptWhmcsPassword, encryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
+import { whmcsPasswords } from '../../common/whmcs-passwords.ts';
 import { startScheduler } from '../cron/scheduler.ts';
 import { createDnsLayer, whmcsSealer, zoneConfigs, type DnsLayer } from '../dns/index.ts';
 import { createWhmcsEmail, type EmailSender } from '../email.ts';
@@ -55,6 +55,7 @@ function cachedSettings(db: Db): () => Promise<GlobalSettings> {
 export function pipelineEnv(o: RuntimeOptions): { env: PipelineEnv; close(): Promise<void> } {
   const clients = new Map<number, Promise<ProxmoxClient>>();
   const pve = o.pve ?? ((serverId: number) => proxmoxForServer(o.db, o.config, serverId));
+  const passwords = whmcsPasswords(o.config);
   const env: PipelineEnv = {
     db: o.db,
     pve: (serverId) => {
@@ -69,15 +70,9 @@ export function pipelineEnv(o: RuntimeOptions): { env: PipelineEnv; close(): Pro
     settings: cachedSettings(o.db),
     email: o.email ?? createWhmcsEmail(o.config.whmcsApi),
     dns: o.dns ?? createDnsLayer({ db: o.db, zones: () => zoneConfigs(o.db, whmcsSealer(o.config.ccEncryptionHash)) }),
-    reveal: (cipher) => {
-      if (!o.config.ccEncryptionHash)
-        throw new Error('PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH is not set: cannot read the service password for cloud-init');
-      return decryptWhmcsPassword(cipher, o.config.ccEncryptionHash);
-    },
-    conceal: (plain) => {
-      if (!o.config.ccEncryptionHash) throw new Error('PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH is not set: cannot store a new service password');
-      return encryptWhmcsPassword(plain, o.config.ccEncryptionHash);
-    },
+    // Service passwords through the WHMCS API (or locally with cc_encryption_hash): common/whmcs-passwords.ts.
+    reveal: (cipher) => passwords.reveal(cipher),
+    conceal: (plain) => passwords.conceal(plain),
     pollIntervalMs: o.pollIntervalMs ?? 250,
     ...(o.terminateTimings && { terminateTimings: o.terminateTimings }),
   };
