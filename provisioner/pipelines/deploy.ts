@@ -19,6 +19,7 @@ import type { GlobalSettings } from '../plan/global-settings.ts';
 import { vmNames, reserveVmid } from '../plan/naming.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
 import { locateTemplate } from '../plan/template.ts';
+import { netbiosName, windowsAdmin, windowsEdition } from '../plan/windows.ts';
 import { checkSshKeys, sshKeyMessage } from '../plan/ssh-keys.ts';
 import { loadServiceOptions, resolvePlan, type DiskPlan, type Plan } from '../plan/resolve.ts';
 import { encodeSshKeys, ProxmoxError, type ProxmoxClient, type VmConfig } from '../proxmox/index.ts';
@@ -198,11 +199,16 @@ async function allocate(ctx: Ctx) {
   const keyText = isWindows(ostype) ? undefined : await sshKeysOf(db, ctx.vm.serviceId, ctx.vm.productId);
   const keyCheck = keyText ? checkSshKeys(keyText) : undefined;
   if (keyCheck && !keyCheck.ok) throw new Error(sshKeyMessage(keyCheck));
-  const username = p.osUsername || (isWindows(ostype) ? 'Administrator' : `u${crypto.randomBytes(4).toString('hex')}`);
+  const windows = isWindows(ostype);
+  // Windows: the admin account by edition; computer names are NetBIOS names (≤ 15 characters).
+  const username = windows
+    ? windowsAdmin(windowsEdition(String(tconfig.name ?? ''), ostype), p.osUsername)
+    : p.osUsername || `u${crypto.randomBytes(4).toString('hex')}`;
+  if (windows) Object.assign(names, { vmName: netbiosName(names.vmName), hostname: netbiosName(names.hostname) });
   const svc = await db('tblhosting').where({ id: ctx.vm.serviceId }).first('username');
   await db('tblhosting')
     .where({ id: ctx.vm.serviceId })
-    .update({ domain: names.fqdn, ...(!p.osUsername && svc?.username ? {} : { username }) });
+    .update({ domain: names.fqdn, ...(!windows && !p.osUsername && svc?.username ? {} : { username }) });
   await ctx.patch({
     plan: p as unknown as Record<string, unknown>,
     vmName: names.vmName,
