@@ -3,7 +3,7 @@
 // API's DecryptPassword / EncryptPassword (`password2` → `password`). An install then works
 // without copying WHMCS's master key. PVEBRIDGE_WHMCS_CC_ENCRYPTION_HASH stays an option: when set,
 // the gateway decrypts locally with WHMCS's cipher (common/whmcs-crypto.ts), as before.
-// Decrypted values live in memory only, for a short while; they are never logged (docs/adr/0006).
+// Decrypted values live in memory only, for a short while; they are never logged (docs/adr/0005).
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { decryptWhmcsPassword, encryptWhmcsPassword } from './whmcs-crypto.ts';
