@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../../common/log.ts';
 import { getVm, VMS, writeLeasedVm, type VmPatch, type VmRecord } from '../vm-record.ts';
 import * as fmt from './format.ts';
 import { claimLease, claimNodeSlot, releaseLease, releaseNodeSlot, renewLease, renewNodeSlot, type NodeSlot } from './lease.ts';
+import { intentOf, recoverSend } from './recover.ts';
 import { finishRun, logStep, startRun, type RunLogResult } from './run-log.ts';
 import type { Pipeline, RunOutcome, Step, StepContext, StepResult, TaskOptions } from './types.ts';
 
@@ -358,7 +359,18 @@ export class Engine<E> {
 
   private async sendAndWait(ctx: StepContext<E>, tag: string, send: () => Promise<string>, opts: TaskOptions): Promise<string> {
     let upid = ctx.vm.pendingStep === tag ? ctx.vm.pendingUpid : null;
+    if (!upid && ctx.vm.pendingStep === tag) {
+      // Sent before, UPID never stored (a crash, a lost reply): ask Proxmox before sending again.
+      const found = await recoverSend(ctx, tag, opts);
+      if (found === 'running') throw new StepWait(`${opts.what} sent before and still running on Proxmox`);
+      if (found === 'done') return this.taskFinished(ctx, tag, `adopted:${tag}`);
+      if (found !== 'absent') {
+        upid = found.upid;
+        await ctx.patch({ pendingUpid: upid, pendingStep: tag });
+      }
+    }
     if (!upid) {
+      await ctx.patch({ pendingUpid: null, pendingStep: tag, data: intentOf(tag) }); // the intent first (recover.ts)
       upid = await send();
       await ctx.patch({ pendingUpid: upid, pendingStep: tag }); // before anything else (invariant 3)
     }
@@ -366,11 +378,15 @@ export class Engine<E> {
     const poll = await opts.waitFor(upid, timeout);
     if (poll === 'running') throw new StepWait(`${opts.what} still running (${upid})`);
     if (!isTaskOk(poll.exitstatus)) {
-      await ctx.patch({ pendingUpid: null, pendingStep: null });
+      await ctx.patch({ pendingUpid: null, pendingStep: null, data: { _intent: null } });
       throw new TaskFailed(upid, poll.exitstatus);
     }
+    return this.taskFinished(ctx, tag, upid);
+  }
+
+  private async taskFinished(ctx: StepContext<E>, tag: string, upid: string): Promise<string> {
     const tasks = { ...((ctx.vm.data._tasks as Record<string, string> | undefined) ?? {}), [tag]: upid };
-    await ctx.patch({ pendingUpid: null, pendingStep: null, data: { _tasks: tasks } });
+    await ctx.patch({ pendingUpid: null, pendingStep: null, data: { _tasks: tasks, _intent: null } });
     return upid;
   }
 
@@ -382,6 +398,7 @@ export class Engine<E> {
   private async advance(vm: VmRecord, step: Step<E>): Promise<VmRecord | null> {
     const data = { ...vm.data };
     delete data._tasks;
+    delete data._intent;
     const now = Date.now();
     const n = await this.db(VMS)
       .where({ service_id: vm.serviceId, state: step.from, lease_owner: this.owner })

@@ -31,7 +31,16 @@ export interface TaskOptions {
   timeoutMs: number;
   /** For messages: "clone", "migration", … */
   what: string;
+  /**
+   * After a send whose UPID was never stored (crash, lost reply): what Proxmox has of it, asked
+   * before sending again (engine/recover.ts). `since`: when the send went out; `known`: UPIDs
+   * this VM's step already finished. Without it the engine sends again.
+   */
+  recover?(o: { since: number; known: string[] }): Promise<TaskRecovery>;
 }
+
+/** A task found again ({upid}: poll it), finished already, still running, or never started. */
+export type TaskRecovery = { upid: string } | 'done' | 'running' | 'absent';
 
 export interface StepContext<E> {
   readonly vm: VmRecord;

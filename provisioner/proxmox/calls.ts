@@ -25,6 +25,13 @@ export const seg = (v: string | number) => encodeURIComponent(String(v));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Connection never made: the request certainly did not reach Proxmox (safe to send again). */
+const NOT_SENT = /ECONNREFUSED|Connect Timeout|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND/i;
+
+export function mayHaveArrived(err: ProxmoxError): boolean {
+  return err.status === 0 && !NOT_SENT.test(err.message);
+}
+
 export class CallFactory {
   constructor(
     readonly transport: Transport,
@@ -44,6 +51,9 @@ export class CallFactory {
           return upid;
         } catch (err) {
           if (!(err instanceof ProxmoxError) || err.kind !== 'transient' || attempt >= this.retry.retries) throw err;
+          // No reply at all after the request may have arrived (reset, timeout): re-sending could
+          // start the task twice. The engine asks Proxmox what it has first (engine/recover.ts).
+          if (mayHaveArrived(err)) throw err;
           await sleep(this.retry.retryDelayMs * 2 ** attempt);
         }
       }
