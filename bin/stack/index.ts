@@ -24,6 +24,7 @@ import type { Output } from '../../provisioner/engine/format.ts';
 import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
 import type { ProductSettingsInput } from '../../provisioner/plan/product-settings.ts';
 import { startPipelines, type RuntimeOptions } from '../../provisioner/pipelines/runtime.ts';
+import { startRefresher } from '../../provisioner/state/refresher.ts';
 import { startSimulator, type ScenarioInput, type Simulator } from '../../simulator/index.ts';
 import { loadAllowlist } from '../../vncproxy/allowlist.ts';
 import { credentialsFromDb } from '../../vncproxy/credentials.ts';
@@ -76,6 +77,8 @@ export interface StackOptions {
   gateway?: boolean;
   routes?: RouteDef[];
   runtime?: Partial<RuntimeOptions>;
+  /** The live-state refresher's period with the gateway (default 1000 ms; 0 = off). */
+  refreshIntervalMs?: number;
   vncproxy?: boolean;
   /** Config variables besides the stack's own (the demo passes process.env). */
   env?: Record<string, string | undefined>;
@@ -210,6 +213,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.gateway !== false) {
       ctx = createContext(fullConfig, { db: borrowed(db), log });
       await startPipelines(ctx, { ...(o.out && { out: o.out }), ...o.runtime });
+      startRefresher(ctx, { intervalMs: o.refreshIntervalMs ?? 1000 }); // live VM state for the pages
       gateway = await startGateway(ctx, { host: '127.0.0.1', port: gatewayPort, ...(o.routes && { routes: o.routes }) });
       cleanup.push(() => gateway!.close()); // also stops the runner
     }

@@ -40,6 +40,16 @@ require_once __DIR__ . '/params.php';
 require_once __DIR__ . '/module.php';
 require_once __DIR__ . '/smarty.php';
 require_once __DIR__ . '/layout.php';
+require_once __DIR__ . '/capsule.php';
+
+/** WHMCS's $CONFIG global: every tblconfiguration setting by name. */
+function devwhmcs_load_config_global()
+{
+    $GLOBALS['CONFIG'] = array();
+    foreach (db_all('SELECT `setting`, `value` FROM `tblconfiguration`') as $r) {
+        $GLOBALS['CONFIG'][$r['setting']] = (string) $r['value'];
+    }
+}
 
 function devwhmcs_start_session()
 {
@@ -170,6 +180,7 @@ function req($key, $default = '')
 /** Loads the real module files (server module, its hooks.php, the addon and its hooks.php if any). */
 function devwhmcs_load_modules()
 {
+    devwhmcs_load_config_global();
     require_once DEVWHMCS_MODULES . '/servers/pvebridge/pvebridge.php';
     if (is_file(DEVWHMCS_MODULES . '/servers/pvebridge/hooks.php')) {
         require_once DEVWHMCS_MODULES . '/servers/pvebridge/hooks.php';

@@ -7,6 +7,8 @@ if (devwhmcs_is_post()) {
     if ($admin && (int) $admin['disabled'] === 0 && password_verify(req('password'), (string) $admin['password'])) {
         session_regenerate_id(true);
         $_SESSION['adminid'] = (int) $admin['id'];
+        $lang = devwhmcs_valid_language($admin['language']);
+        $_SESSION['adminlang'] = $lang !== '' ? $lang : 'english';
         unset($_SESSION['tkval']);
         $to = req('redirect');
         devwhmcs_redirect(preg_match('#^[a-z]+\.php(\?[^\s]*)?$#', $to) ? $to : 'index.php');
