@@ -31,6 +31,8 @@ export interface DevWhmcs {
   url: string;
   port: number;
   apiUrl: string;
+  /** The JSON config the PHP side reads (DEVWHMCS_CONFIG), for PHP scripts run against this install. */
+  configFile: string;
   close(): Promise<void>;
 }
 
@@ -112,5 +114,5 @@ export async function startDevWhmcs(o: DevWhmcsOptions): Promise<DevWhmcs> {
     await close();
     throw err;
   }
-  return { url, port, apiUrl: `${url}/includes/api.php`, close };
+  return { url, port, apiUrl: `${url}/includes/api.php`, configFile, close };
 }
