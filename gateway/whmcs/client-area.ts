@@ -6,7 +6,7 @@ import { assertClientOwnsService, grantedPermissions } from './access.ts';
 import { commands } from './commands.ts';
 import type { BareCall, ServiceCall } from './schemas.ts';
 import { loadService } from './service.ts';
-import { overviewVars } from './overview.ts';
+import { overviewOf, overviewVars } from './overview.ts';
 import { activity } from './states.ts';
 
 export { overviewVars };
@@ -32,7 +32,7 @@ export async function clientArea(ctx: GatewayContext, call: ServiceCall) {
     call.actor.type === 'client'
       ? await assertClientOwnsService(ctx.db, call.actor.id, call.params.serviceid)
       : await loadService(ctx.db, call.params.serviceid);
-  const vars = await overviewVars(ctx, s.id);
+  const vars = await overviewOf(ctx, s);
   return {
     templatefile: 'overview',
     vars: {

@@ -1,10 +1,9 @@
 // The client overview's data (the "Overview data contract"): served only from our database —
 // the VM record and the live-state cache the refresher keeps — never from Proxmox (invariant 7).
 // Reading it puts the VM in the refresher's watch set, so an open page gets QMP-level detail.
-import type { Db } from '../../common/db/connect.ts';
-import { liveState, type LiveState } from '../../provisioner/state/cache.ts';
+import { vmWithLiveState, type LiveState } from '../../provisioner/state/cache.ts';
 import { powerOf, type Power } from '../../provisioner/state/derive.ts';
-import { getVm, type VmRecord } from '../../provisioner/vm-record.ts';
+import { fromRow, type VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 import { grantedPermissions, type ClientPermission } from './access.ts';
 import { loadService, serviceIps, type ServiceRow } from './service.ts';
@@ -87,10 +86,11 @@ export function composeOverview(
   };
 }
 
-async function read(db: Db, s: ServiceRow) {
-  const vm = await getVm(db, s.id);
-  const live = await liveState(db, s.id);
-  return { vm, live, permissions: await grantedPermissions(db, s.productId) };
+/** The overview of a service already loaded (and access-checked) by the caller: two queries. */
+export async function overviewOf(ctx: GatewayContext, s: ServiceRow): Promise<OverviewVars> {
+  ctx.refresher?.watch(s.id);
+  const { row, live } = await vmWithLiveState(ctx.db, s.id);
+  return composeOverview(s, row ? fromRow(row) : undefined, live, await grantedPermissions(ctx.db, s.productId));
 }
 
 /**
@@ -98,8 +98,5 @@ async function read(db: Db, s: ServiceRow) {
  * (ClientArea and the ClientApi op `overview` run the ownership check first).
  */
 export async function overviewVars(ctx: GatewayContext, serviceId: number): Promise<OverviewVars> {
-  const s = await loadService(ctx.db, serviceId);
-  ctx.refresher?.watch(s.id);
-  const { vm, live, permissions } = await read(ctx.db, s);
-  return composeOverview(s, vm, live, permissions);
+  return overviewOf(ctx, await loadService(ctx.db, serviceId));
 }

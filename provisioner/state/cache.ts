@@ -2,6 +2,7 @@
 // refresher. Reads never reach Proxmox (invariant 7).
 import type { Db } from '../../common/db/connect.ts';
 import { VM_STATE } from '../../common/db/migrations/005_live_state.ts';
+import { VMS } from '../vm-record.ts';
 
 export { VM_STATE };
 
@@ -95,6 +96,19 @@ export async function liveState(db: Db, serviceId: number): Promise<LiveState | 
   return r ? fromStateRow(r) : undefined;
 }
 
+/**
+ * The VM record and its cached state in one query (the overview's read): the cache's columns come
+ * back prefixed `s_` beside the record's own.
+ */
+export async function vmWithLiveState(db: Db, serviceId: number): Promise<{ row: Row | undefined; live: LiveState | undefined }> {
+  const row = (await db(`${VMS} as v`)
+    .leftJoin(`${VM_STATE} as s`, 's.service_id', 'v.service_id')
+    .where('v.service_id', serviceId)
+    .first(['v.*', ...COLUMNS.map((c) => `s.${c} as s_${c}`)])) as Row | undefined;
+  if (!row || row.s_service_id === null || row.s_service_id === undefined) return { row, live: undefined };
+  return { row, live: fromStateRow(Object.fromEntries(COLUMNS.map((c) => [c, row[`s_${c}`]]))) };
+}
+
 /** Every cached row (the refresher reads them once per tick). */
 export async function allLiveStates(db: Db): Promise<Map<number, LiveState>> {
   const rows = (await db(VM_STATE).select()) as Row[];
@@ -104,7 +118,7 @@ export async function allLiveStates(db: Db): Promise<Map<number, LiveState>> {
 /** Rows per upsert statement: 1,000 × 22 columns stays under SQLite's 32,766 bound variables. */
 export const UPSERT_CHUNK = 1000;
 
-const COLUMNS = Object.keys(toStateRow(fromStateRow({})));
+export const COLUMNS = Object.keys(toStateRow(fromStateRow({})));
 
 /**
  * Writes the rows as a few multi-row upserts (one per UPSERT_CHUNK rows). Plain VALUES lists:
