@@ -114,7 +114,7 @@ function errorHandler(ctx: GatewayContext): ErrorRequestHandler {
     }
     if (err instanceof AppError) {
       if (err.status >= 500) ctx.log.error({ err, path: req.path }, err.message);
-      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.fields && { fields: err.fields }) } });
+      res.status(err.status).json({ error: err.toBody() });
       return;
     }
     ctx.log.error({ err, path: req.path }, 'unhandled error');

@@ -1,11 +1,13 @@
 // The 'shim' guard: only requests signed with the shared secret, fresh, and never seen before
 // reach a module API handler. Checks run cheapest-first and the nonce is recorded only after the
 // signature verified, so unsigned traffic cannot fill the ledger. Every refusal is a 401 and
-// happens before the handler, so nothing is changed.
+// happens before the handler, so nothing is changed. Replies to verified requests are signed
+// (reply.ts) so the shim can trust them.
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../common/errors.ts';
 import type { GatewayContext } from '../context.ts';
 import { nonceLedger, type NonceLedger } from './nonces.ts';
+import { signReplies } from './reply.ts';
 import { HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_SKEW_MS, NONCE_PATTERN, signatureMatches } from './signature.ts';
 
 const unauthorized = (why: string) => new AppError('PVB_UNAUTHORIZED', `Request refused: ${why}`);
@@ -23,7 +25,7 @@ export interface ShimGuardOptions {
 export function shimGuard(ctx: GatewayContext, secret: string, opts: ShimGuardOptions = {}): RequestHandler {
   const now = opts.now ?? Date.now;
   const ledger = opts.ledger ?? nonceLedger(ctx.db, now);
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const timestamp = header(req, HEADER_TIMESTAMP);
     const nonce = header(req, HEADER_NONCE);
     const signature = header(req, HEADER_SIGNATURE);
@@ -40,6 +42,8 @@ export function shimGuard(ctx: GatewayContext, secret: string, opts: ShimGuardOp
       ctx.log.warn({ path: req.path }, 'module API: replayed nonce');
       throw unauthorized('replayed nonce');
     }
+    // Verified: from here on, every answer (success or refusal) is signed for this nonce.
+    signReplies(res, secret, nonce);
     next();
   };
 }

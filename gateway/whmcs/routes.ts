@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import { addonActivate, addonDeactivate } from './addon.ts';
 import { adminTabFields, adminTabFieldsSave } from './admin-tab.ts';
+import { clientApiRoutes } from './client-api.ts';
+import { listAccounts } from './list-accounts.ts';
 import { clientArea, clientButtons } from './client-area.ts';
 import { commands, runCommand } from './commands.ts';
 import { configOptions, loader } from './config-options.ts';
@@ -101,4 +103,8 @@ export const whmcsRoutes: RouteDef[] = [
   post('AddonDeactivate', 'Drop our tables only if the setting says so. → {status, description}', bareCallSchema, ({ ctx, input }) =>
     addonDeactivate(ctx, input),
   ),
+  post('ListAccounts', 'Server sync: our VMs on params.serverid as WHMCS accounts. → {accounts}', bareCallSchema, ({ ctx, input }) =>
+    listAccounts(ctx, input),
+  ),
+  ...clientApiRoutes,
 ];

@@ -15,7 +15,7 @@ import { createVmRecord, setState } from '../../provisioner/vm-record.ts';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { has } from '../support/tools.ts';
-import { renderTemplate, runShim, type ShimResult } from './shim-support.ts';
+import { renderBoth, runShim, type ShimResult } from './shim-support.ts';
 
 const SECRET = 'php-shim-shared-secret-0123456789abcdef';
 const TICKET_SECRET = `k1:${'c'.repeat(40)}`;
@@ -134,6 +134,26 @@ describe.skipIf(!has('php'))('PHP shim console buttons (real php, gateway, simul
     expectLogClean(r, secrets);
   });
 
+  it('the admin Console command through WHMCS’s AJAX command runner answers window|<one-time link>', async () => {
+    const r = await runShim(
+      {
+        function: 'pvebridge_Console',
+        args: [params(running)],
+        session: { adminid: 1 },
+        area: 'admin',
+        script: 'clientsservices.php',
+        post: { modop: 'custom', ac: 'Console', ajax: '1', token: 'csrf-1' },
+      },
+      env,
+    );
+    expect(r.exited).toBe(true);
+    expect(r.output).toMatch(/^window\|https?:\/\/\S+$/);
+    const url = new URL(r.output.slice('window|'.length));
+    const secrets = expectConsoleLink(url, running, 100);
+    expect(r.output).not.toContain('<html');
+    expectLogClean(r, secrets);
+  });
+
   it('the admin service tab has a Console button that opens the 800×600 window on the Console command', async () => {
     const tab = (await asAdmin('AdminServicesTabFields', running)).return as Record<string, string>;
     const button = htmlUnescape(tab['Console']!);
@@ -151,16 +171,16 @@ describe.skipIf(!has('php'))('PHP shim console buttons (real php, gateway, simul
 
   it('the owner’s overview offers noVNC, and its function gives the CONNECT page with the one-time link', async () => {
     const overview = (await asClient('ClientArea', running)).return as { templateVariables: Record<string, unknown> };
-    const html = await renderTemplate('templates/overview.tpl', { ...overview.templateVariables, token: 'csrf-1' });
+    const html = await renderBoth('templates/overview.tpl', { ...overview.templateVariables, token: 'csrf-1' });
     expect(html).toContain('name="a" value="ClientConsole"');
 
     const r = await asClient('ClientConsole', running);
     const page = r.return as { templatefile: string; vars: Record<string, unknown> };
     expect(page.templatefile).toBe('templates/console');
     expect(JSON.parse(r.modulelog[0]!.request)).toMatchObject({ actor: { type: 'client', id: clientId } });
-    const rendered = await renderTemplate(`${page.templatefile}.tpl`, page.vars);
+    const rendered = await renderBoth(`${page.templatefile}.tpl`, page.vars);
     expect(rendered).toMatch(
-      /class="btn btn-primary pvebridge-console-connect" href="[^"]+" target="_blank" rel="noopener noreferrer">CONNECT</,
+      /class="btn btn-primary pvebridge-console-connect" href="[^"]+" target="_blank" rel="noopener noreferrer">Connect</,
     );
     const url = linkIn(rendered);
     expect(url.href).toBe(page.vars.consoleUrl);
@@ -171,13 +191,18 @@ describe.skipIf(!has('php'))('PHP shim console buttons (real php, gateway, simul
   it('the noVNC function refuses another client’s service with "Access Denied" and asks Proxmox nothing', async () => {
     const before = vncproxyCalls(100).length;
     const r = await asClient('ClientConsole', running, clientId + 1000);
-    expect(r.return).toBe('Access Denied');
+    expect(r.return).toBe('Access denied.');
     expect(vncproxyCalls(100)).toHaveLength(before);
   });
 
   it('the noVNC function refuses a stopped VM with "The VM must be running to open a console"', async () => {
     const r = await asClient('ClientConsole', stopped);
-    expect(r.return).toBe('The VM must be running to open a console');
+    expect(r.return).toBe('The VM must be running for this.');
+    const de = await runShim(
+      { function: 'pvebridge_ClientConsole', args: [params(stopped)], session: { uid: clientId, Language: 'german' }, area: 'client' },
+      env,
+    );
+    expect(de.return).toBe('Dafür muss die VM laufen.');
     expect(vncproxyCalls(101)).toHaveLength(0);
   });
 
@@ -185,8 +210,8 @@ describe.skipIf(!has('php'))('PHP shim console buttons (real php, gateway, simul
     await saveProductSettings(t.db, productId, { permNovnc: false });
     try {
       const overview = (await asClient('ClientArea', running)).return as { templateVariables: Record<string, unknown> };
-      expect(await renderTemplate('templates/overview.tpl', overview.templateVariables)).not.toContain('ClientConsole');
-      expect((await asClient('ClientConsole', running)).return).toBe('Access Denied');
+      expect(await renderBoth('templates/overview.tpl', overview.templateVariables)).not.toContain('ClientConsole');
+      expect((await asClient('ClientConsole', running)).return).toBe('Access denied.');
     } finally {
       await saveProductSettings(t.db, productId, { permNovnc: true });
     }

@@ -5,8 +5,10 @@
  * would, and prints what happened as JSON on stdout (after a marker; see the end of this file).
  *
  * Job: {"module": "server"|"addon", "function": "pvebridge_CreateAccount", "args": [...],
- *       "hook": "ProductEdit", "vars": {...}, "session": {...}, "request": {...}, "post": {...},
- *       "area": "admin"|"client"|null}
+ *       "hook": "AdminProductConfigFieldsSave", "vars": {...}, "session": {...}, "request": {...},
+ *       "post": {...}, "area": "admin"|"client"|null, "script": "configproducts.php" (the page
+ *       WHMCS runs), "token": "…" (WHMCS's CSRF token: generate_token/check_token exist then)}
+ * The result includes the session as the call left it (one-time notices live there).
  */
 error_reporting(E_ALL);
 ini_set('display_errors', 'stderr');
@@ -27,6 +29,22 @@ if (isset($job['area']) && $job['area'] === 'admin') {
 $_SESSION = isset($job['session']) ? $job['session'] : array();
 $_POST = isset($job['post']) ? $job['post'] : array();
 $_REQUEST = array_merge(isset($job['request']) ? $job['request'] : array(), $_POST);
+$_SERVER['REQUEST_METHOD'] = $_POST ? 'POST' : 'GET';
+if (!empty($job['script'])) {
+    $_SERVER['SCRIPT_NAME'] = (isset($job['area']) && $job['area'] === 'client' ? '/' : '/admin/') . $job['script'];
+}
+if (isset($job['token'])) {
+    $GLOBALS['harness_token'] = (string) $job['token'];
+    /** WHMCS's CSRF helpers (undocumented; whmcs-module-api-2.md 1.6): 'plain' is the bare token. */
+    function generate_token($type = 'form')
+    {
+        return $type === 'link' ? '&token=' . $GLOBALS['harness_token'] : $GLOBALS['harness_token'];
+    }
+    function check_token($namespace = 'WHMCS.default')
+    {
+        return isset($_POST['token']) && hash_equals($GLOBALS['harness_token'], (string) $_POST['token']);
+    }
+}
 
 $GLOBALS['harness'] = array('modulelog' => array(), 'activity' => array(), 'hooks' => array());
 
@@ -78,6 +96,7 @@ register_shutdown_function(function () {
     $result['output'] = ob_get_level() > 0 ? ob_get_clean() : '';
     $result['modulelog'] = $GLOBALS['harness']['modulelog'];
     $result['activity'] = $GLOBALS['harness']['activity'];
+    $result['session'] = $_SESSION;
     echo "\x1eHARNESS-RESULT\x1e" . json_encode($result, JSON_UNESCAPED_SLASHES | JSON_PARTIAL_OUTPUT_ON_ERROR);
 });
 ob_start();

@@ -15,6 +15,10 @@ export interface ShimJob {
   request?: Record<string, unknown>;
   post?: Record<string, unknown>;
   area?: 'admin' | 'client';
+  /** The WHMCS page running the call, e.g. 'configproducts.php'. */
+  script?: string;
+  /** WHMCS's CSRF token for this session (defines generate_token/check_token). */
+  token?: string;
 }
 
 export interface ShimResult {
@@ -27,6 +31,8 @@ export interface ShimResult {
   output: string;
   modulelog: Array<{ module: string; action: string; request: string; response: string; processed: string }>;
   activity: Array<{ message: string; clientId: number }>;
+  /** $_SESSION as the call left it. */
+  session: Record<string, unknown>;
 }
 
 export function runPhp(
@@ -62,9 +68,19 @@ export async function runShim(job: ShimJob, env: Record<string, string>): Promis
   return { ...result, output: result.output + r.stdout.slice(0, at) };
 }
 
-/** Renders a shim template with real Smarty. */
-export async function renderTemplate(template: string, vars: unknown): Promise<string> {
-  const r = await runPhp(path.resolve('test/php/render.php'), [template], JSON.stringify(vars));
-  if (r.code !== 0) throw new Error(`smarty render failed: ${r.stderr}`);
+/** The Smarty majors every template is rendered with: 3 (3.1, as WHMCS 8 ships) and 4. */
+export const SMARTY_VERSIONS = ['3', '4'] as const;
+
+/** Renders a shim template with real Smarty (4 unless told; tests render with both). */
+export async function renderTemplate(template: string, vars: unknown, smarty: '3' | '4' = '4'): Promise<string> {
+  const r = await runPhp(path.resolve('test/php/render.php'), [template, smarty], JSON.stringify(vars));
+  if (r.code !== 0) throw new Error(`smarty ${smarty} render failed: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Renders with Smarty 3.1 and 4 and checks both give the same HTML; returns it. */
+export async function renderBoth(template: string, vars: unknown): Promise<string> {
+  const [three, four] = await Promise.all(SMARTY_VERSIONS.map((v) => renderTemplate(template, vars, v)));
+  if (three !== four) throw new Error(`Smarty 3.1 and 4 render ${template} differently:\n--- 3\n${three}\n--- 4\n${four}`);
+  return four!;
 }

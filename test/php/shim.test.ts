@@ -13,7 +13,7 @@ import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import { createTestDb, testDialects, type TestDb } from '../support/db.ts';
 import { has } from '../support/tools.ts';
-import { renderTemplate, runShim, type ShimJob } from './shim-support.ts';
+import { renderBoth, runShim, type ShimJob } from './shim-support.ts';
 
 const SECRET = 'php-shim-shared-secret-0123456789abcdef';
 const TOKEN = 'root@pam!pvebridge=6e2d0c55-0000-4000-8000-0000000000aa';
@@ -175,12 +175,22 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     expect(JSON.stringify(bad.modulelog)).not.toContain('not-the-secret');
   });
 
-  it('ConfigOptions declares the module fields in their storage order and renders the settings panel', async () => {
-    await saveProductSettings(t.db, s.productId, { novncKey: 'panel-secret-value' });
-    const r = await runShim(
-      { function: 'pvebridge_ConfigOptions', args: [{}], request: { id: String(s.productId) }, session: { adminid: 1 } },
+  const productPage = (extra: Partial<ShimJob> = {}) =>
+    runShim(
+      {
+        function: 'pvebridge_ConfigOptions',
+        args: [{}],
+        script: 'configproducts.php',
+        request: { action: 'edit', id: String(s.productId) },
+        session: { adminid: 1 },
+        ...extra,
+      },
       env,
     );
+
+  it('ConfigOptions declares the module fields in their storage order and renders the settings panel', async () => {
+    await saveProductSettings(t.db, s.productId, { novncKey: 'panel-secret-value' });
+    const r = await productPage();
     const fields = r.return as Record<string, { Loader?: string; Description: string }>;
     expect(Object.keys(fields)).toEqual([...WHMCS_FIELDS, 'settingsPanel']);
     expect(fields.targetNode!.Loader).toBe('pvebridge_LoaderNodes');
@@ -189,6 +199,29 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     expect(panel).toContain('name="pvebridge_settings[cpu]" value="1"');
     expect(panel).toContain('name="pvebridge_settings[novncKey]" value="__KEEP__"');
     expect(panel).not.toContain('panel-secret-value');
+    expect(fields.targetNode).toMatchObject({ FriendlyName: 'Target node' });
+    const german = await productPage({ session: { adminid: 1, adminlang: 'german' } });
+    expect((german.return as Record<string, { FriendlyName: string }>).targetNode!.FriendlyName).toBe('Zielknoten');
+  });
+
+  it('ConfigOptions takes the product id only from the product page: an addon id on configaddons.php asks nothing', async () => {
+    const addonPage = await runShim(
+      {
+        function: 'pvebridge_ConfigOptions',
+        args: [{}],
+        script: 'configaddons.php',
+        request: { action: 'manage', id: String(s.productId) },
+        session: { adminid: 1 },
+      },
+      env,
+    );
+    expect(addonPage.modulelog).toEqual([]);
+    expect((addonPage.return as Record<string, { Description: string }>).settingsPanel!.Description).toContain(
+      'Save the product with the pvebridge module selected',
+    );
+    const groupPage = await productPage({ request: { action: 'editgroup', id: String(s.productId) } });
+    expect(groupPage.modulelog).toEqual([]);
+    expect((await productPage()).modulelog.map((l) => l.action)).toEqual(['ConfigOptions']);
   });
 
   it('the Loader functions return Proxmox values, and throw a readable exception when Proxmox is unreachable', async () => {
@@ -205,12 +238,12 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     expect(down.threw).toEqual({ class: 'Exception', message: expect.stringMatching(/^Proxmox cluster resource listing failed/) });
   });
 
-  it('the ProductEdit hook saves the posted panel, keeping a masked secret', async () => {
+  it('the AdminProductConfigFieldsSave hook saves the posted panel, keeping a masked secret', async () => {
     await saveProductSettings(t.db, s.productId, { novncKey: 'keep-me' });
     const r = await runShim(
       {
-        hook: 'ProductEdit',
-        vars: { pid: s.productId, servertype: 'pvebridge' },
+        hook: 'AdminProductConfigFieldsSave',
+        vars: { pid: s.productId },
         post: { pvebridge_settings: { cpu: '8', ram: '16', fwEnable: '', permReinstall: 'on', novncKey: '__KEEP__' } },
         session: { adminid: 1 },
       },
@@ -224,12 +257,31 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
       permReinstall: true,
       novncKey: 'keep-me',
     });
-    const other = await runShim(
-      { hook: 'ProductEdit', vars: { pid: s.productId, servertype: 'cpanel' }, post: { pvebridge_settings: { cpu: '2' } } },
-      env,
-    );
+    // Another module's product posts no panel: nothing is sent.
+    const other = await runShim({ hook: 'AdminProductConfigFieldsSave', vars: { pid: s.productId }, post: { servertype: 'cpanel' } }, env);
     expect(other.modulelog).toEqual([]);
     expect((await getProductSettings(t.db, s.productId)).cpu).toBe(8);
+  });
+
+  it('a product save the gateway refuses is logged and shown on the product page with the values entered', async () => {
+    const save = await runShim(
+      {
+        hook: 'AdminProductConfigFieldsSave',
+        vars: { pid: s.productId },
+        post: { pvebridge_settings: { cpu: 'many', ram: '24' } },
+        session: { adminid: 1 },
+      },
+      env,
+    );
+    expect(save.activity[0]!.message).toMatch(new RegExp(`^pvebridge: product #${s.productId} settings not saved: `));
+    expect(await getProductSettings(t.db, s.productId)).not.toMatchObject({ ram: 24 });
+    const page = await productPage({ session: save.session });
+    const panel = (page.return as Record<string, { Description: string }>).settingsPanel!.Description;
+    expect(panel).toMatch(/alert-danger pvebridge-error">pvebridge did not save the product settings: /);
+    expect(panel).toContain('name="pvebridge_settings[ram]" value="24"');
+    // Shown once: the next render is clean.
+    const again = await productPage({ session: page.session });
+    expect((again.return as Record<string, { Description: string }>).settingsPanel!.Description).not.toContain('alert-danger');
   });
 
   it('the button arrays list the admin commands and the client functions the product grants', async () => {
@@ -238,15 +290,29 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
       string
     >;
     expect(Object.values(adminButtons)).toHaveLength(18);
-    expect(adminButtons['**SetCloudinit']).toBe('SetCloudinit');
+    expect(adminButtons['**Set cloud-init']).toBe('SetCloudinit');
+    expect(adminButtons['*Set Network ->']).toBe('SetNetwork');
     expect(adminButtons['Console']).toBe('Console');
-    await saveProductSettings(t.db, s.productId, { permStop: false });
+    const german = await runShim({ function: 'pvebridge_AdminCustomButtonArray', session: { adminid: 1, adminlang: 'german' } }, env);
+    expect((german.return as Record<string, string>)['**Neu installieren']).toBe('Reinstall');
+    // The overview draws the client buttons itself: WHMCS must not draw Start/Stop a second time.
     const clientButtons = await runShim({ function: 'pvebridge_ClientAreaCustomButtonArray', args: [params()] }, env);
-    expect(clientButtons.return).toEqual({ 'Start VM': 'Start' });
+    expect(clientButtons.return).toEqual([]);
     expect((await runShim({ function: 'pvebridge_ClientAreaAllowedFunctions', args: [params()] }, env)).return).toEqual({
-      'Start VM': 'Start',
-      noVNC: 'ClientConsole',
+      Start: 'Start',
+      Stop: 'Stop',
+      'noVNC console': 'ClientConsole',
+      ClientApi: 'ClientApi',
     });
+  });
+
+  it('the button arrays need no gateway: they render with the gateway stopped', async () => {
+    const down = { ...env, PVEBRIDGE_GATEWAY_URL: 'http://127.0.0.1:1' };
+    for (const fn of ['AdminCustomButtonArray', 'ClientAreaCustomButtonArray', 'ClientAreaAllowedFunctions']) {
+      const r = await runShim({ function: `pvebridge_${fn}`, args: [params()], session: { adminid: 1 } }, down);
+      expect(r.modulelog, fn).toEqual([]);
+      expect(r.threw, fn).toBeNull();
+    }
   });
 
   it('AdminServicesTabFields renders the VM rows and AdminServicesTabFieldsSave stores the posted reverse DNS', async () => {
@@ -255,11 +321,31 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     const tab = (await adminCall('AdminServicesTabFields')).return as Record<string, string>;
     expect(tab['VM ID']).toBe('100 on pve1');
     expect(tab['Reverse DNS']).toContain('name="pvebridge_rdns[192.0.2.20]"');
-    const save = await adminCall('AdminServicesTabFieldsSave', { post: { pvebridge_rdns: { '192.0.2.20': 'mail.example.net' } } });
-    expect(save.return).toBe('success');
+    expect(tab['Reverse DNS']).toContain('name="pvebridge_rdns_orig[192.0.2.20]"');
+    // An unchanged name is not posted at all.
+    const same = await adminCall('AdminServicesTabFieldsSave', {
+      post: { pvebridge_rdns: { '192.0.2.20': '' }, pvebridge_rdns_orig: { '192.0.2.20': '' } },
+    });
+    expect(same.modulelog).toEqual([]);
+    const save = await adminCall('AdminServicesTabFieldsSave', {
+      post: { pvebridge_rdns: { '192.0.2.20': 'mail.example.net' }, pvebridge_rdns_orig: { '192.0.2.20': '' } },
+    });
+    expect(save.activity).toEqual([]);
+    expect(JSON.parse(save.modulelog[0]!.request).rdns).toEqual({ '192.0.2.20': 'mail.example.net' });
     const row = await vm();
     expect(JSON.parse(row.data).rdns).toEqual({ '192.0.2.20': 'mail.example.net' });
     expect(row.state).toBe('set_dns_records');
+  });
+
+  it('a refused reverse DNS save is logged and shown on the services tab', async () => {
+    await t.db('tblhosting').where({ id: s.serviceId }).update({ dedicatedip: '192.0.2.20' });
+    await putVm('ready', { vmid: 100, node: 'pve1' });
+    const save = await adminCall('AdminServicesTabFieldsSave', {
+      post: { pvebridge_rdns: { '198.51.100.9': 'not-my-ip.example.net' }, pvebridge_rdns_orig: { '198.51.100.9': '' } },
+    });
+    expect(save.activity[0]!.message).toMatch(new RegExp(`^pvebridge: service #${s.serviceId} reverse DNS not saved: `));
+    const tab = (await adminCall('AdminServicesTabFields', { session: save.session })).return as Record<string, string>;
+    expect(tab.pvebridge).toMatch(/alert-danger pvebridge-error">Reverse DNS was not saved: /);
   });
 
   it('ClientArea shows the owner the overview (rendered by real Smarty) and another client Access Denied', async () => {
@@ -268,21 +354,28 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     const mine = await runShim({ function: 'pvebridge_ClientArea', args: [params()], area: 'client', session: { uid: s.clientId } }, env);
     const ret = mine.return as { tabOverviewModuleOutputTemplate: string; templateVariables: Record<string, unknown> };
     expect(ret.tabOverviewModuleOutputTemplate).toBe('templates/overview.tpl');
-    const html = await renderTemplate(ret.tabOverviewModuleOutputTemplate, { ...ret.templateVariables, token: 'csrf-1' });
-    expect(html).toContain('data-state="ready"');
-    expect(html).toContain('<td class="pvebridge-vmid">100</td>');
+    const html = await renderBoth(ret.tabOverviewModuleOutputTemplate, { ...ret.templateVariables, token: 'csrf-1' });
+    expect(html).toContain('<td data-field="state">Ready</td>');
+    expect(html).toContain('<td data-field="vmid">100</td>');
     expect(html).toContain('name="a" value="Start"');
     expect(html).toContain('name="token" value="csrf-1"');
+    expect(html).toContain('aria-label="VM actions"');
+    expect(mine.modulelog.map((l) => l.action)).toEqual(['ClientArea']);
+    const german = await runShim(
+      { function: 'pvebridge_ClientArea', args: [params()], area: 'client', session: { uid: s.clientId, Language: 'german' } },
+      env,
+    );
+    const de = await renderBoth('templates/overview.tpl', (german.return as typeof ret).templateVariables);
+    expect(de).toContain('<th scope="row">Betriebszustand</th>');
+    expect(de).toContain('<td data-field="state">Bereit</td>');
     const theirs = await runShim(
       { function: 'pvebridge_ClientArea', args: [params()], area: 'client', session: { uid: s.clientId + 1000 } },
       env,
     );
     const denied = theirs.return as { tabOverviewModuleOutputTemplate: string; templateVariables: Record<string, unknown> };
-    expect(denied).toEqual({
-      tabOverviewModuleOutputTemplate: 'templates/error.tpl',
-      templateVariables: { pvebridgeError: 'Access Denied' },
-    });
-    expect(await renderTemplate(denied.tabOverviewModuleOutputTemplate, denied.templateVariables)).toContain('Access Denied');
+    expect(denied.tabOverviewModuleOutputTemplate).toBe('templates/error.tpl');
+    expect(denied.templateVariables.pvbError).toBe('Access denied.');
+    expect(await renderBoth(denied.tabOverviewModuleOutputTemplate, denied.templateVariables)).toContain('Access denied.');
   });
 
   it('a client may Start their own VM from the client area, but not another client’s', async () => {
@@ -292,7 +385,7 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
       { function: 'pvebridge_Start', args: [params()], area: 'client', session: { uid: s.clientId + 1000 } },
       env,
     );
-    expect(other.return).toBe('Access Denied');
+    expect(other.return).toBe('Access denied.');
     sim.state.advance();
     expect(sim.state.vms.get(101)!.status).toBe('stopped');
     const own = await runShim({ function: 'pvebridge_Start', args: [params()], area: 'client', session: { uid: s.clientId } }, env);
@@ -376,6 +469,40 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
       expect((tab.return as Record<string, string>).pvebridge).toMatch(/alert-danger.*unreachable/);
     });
 
+    it('a client sees a short translated message when the gateway is down, never its address (the module log keeps it)', async () => {
+      await activate();
+      const down = { ...env, PVEBRIDGE_GATEWAY_URL: 'http://127.0.0.1:1' };
+      const page = await runShim(
+        { function: 'pvebridge_ClientArea', args: [params()], area: 'client', session: { uid: s.clientId, Language: 'german' } },
+        down,
+      );
+      const ret = page.return as { tabOverviewModuleOutputTemplate: string; templateVariables: Record<string, unknown> };
+      expect(ret.tabOverviewModuleOutputTemplate).toBe('templates/error.tpl');
+      const html = await renderBoth(ret.tabOverviewModuleOutputTemplate, ret.templateVariables);
+      expect(html).toContain('Der Dienst ist vorübergehend nicht erreichbar.');
+      expect(html).not.toMatch(/127\.0\.0\.1|curl|unreachable/);
+      expect(page.modulelog[0]!.response).toMatch(/unreachable at http:\/\/127\.0\.0\.1:1/);
+      const start = await runShim({ function: 'pvebridge_Start', args: [params()], area: 'client', session: { uid: s.clientId } }, down);
+      expect(start.return).toBe('The service is temporarily unavailable. Please try again in a few minutes.');
+    });
+
+    it('a plain http:// gateway off this host is refused unless allowed, and a missing CA file is named', async () => {
+      const remote = { ...env, PVEBRIDGE_GATEWAY_URL: 'http://192.0.2.1:8080' };
+      const r = await runShim({ function: 'pvebridge_SuspendAccount', args: [params()] }, remote);
+      expect(r.return).toMatch(/refuses the plain http:\/\/ gateway URL http:\/\/192\.0\.2\.1:8080/);
+      expect(r.seconds).toBeLessThan(1);
+      const allowed = await runShim(
+        { function: 'pvebridge_SuspendAccount', args: [params()] },
+        { ...remote, PVEBRIDGE_ALLOW_HTTP: 'on', PVEBRIDGE_TIMEOUT: '1' },
+      );
+      expect(allowed.return).toMatch(/^pvebridge gateway (unreachable|did not answer)/);
+      const ca = await runShim(
+        { function: 'pvebridge_SuspendAccount', args: [params()] },
+        { ...env, PVEBRIDGE_CA_FILE: '/nonexistent/ca.pem' },
+      );
+      expect(ca.return).toBe('pvebridge CA file is not readable: /nonexistent/ca.pem');
+    });
+
     it('a gateway that does not answer in time gives a timeout message after the configured timeout', async () => {
       const sockets: net.Socket[] = [];
       const silent = net.createServer((sock) => void sockets.push(sock));
@@ -386,7 +513,7 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
           { function: 'pvebridge_CreateAccount', args: [params()] },
           { ...env, PVEBRIDGE_GATEWAY_URL: `http://127.0.0.1:${port}`, PVEBRIDGE_TIMEOUT: '1' },
         );
-        expect(r.return).toBe(`pvebridge gateway did not answer within 1 s (http://127.0.0.1:${port}); try again later`);
+        expect(r.return).toBe(`pvebridge gateway did not answer within 1 s (http://127.0.0.1:${port})`);
         expect(r.seconds).toBeLessThan(3);
       } finally {
         for (const sock of sockets) sock.destroy();
@@ -396,7 +523,7 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
 
     it('an unconfigured shim says what to configure', async () => {
       const r = await runShim({ function: 'pvebridge_SuspendAccount', args: [params()] }, {});
-      expect(r.return).toBe('pvebridge is not configured: set gateway_url and shared_secret in modules/servers/pvebridge/config.php');
+      expect(r.return).toBe('pvebridge is not configured: set the gateway URL and the shared secret in the addon settings (or config.php)');
     });
   });
 });

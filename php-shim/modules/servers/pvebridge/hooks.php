@@ -1,10 +1,11 @@
 <?php
 /**
- * Saves the product settings panel: on ProductEdit (the product form was saved) the panel's
- * pvebridge_settings[...] inputs and the module fields go to the gateway.
+ * Product settings: saved from AdminProductConfigFieldsSave, the documented hook for "product
+ * saved, read the request" (whmcs-module-api-2.md 3), when the form carried our panel. A refusal
+ * is logged and shown on the product page next time, with the values entered (lib/Admin.php).
  */
 
-use WHMCS\Module\Server\Pvebridge\Shim;
+use WHMCS\Module\Server\Pvebridge\Admin;
 
 if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
@@ -12,25 +13,14 @@ if (!defined('WHMCS')) {
 
 require_once __DIR__ . '/lib/Client.php';
 require_once __DIR__ . '/lib/Shim.php';
+require_once __DIR__ . '/lib/Lang.php';
+require_once __DIR__ . '/lib/Render.php';
+require_once __DIR__ . '/lib/Commands.php';
+require_once __DIR__ . '/lib/Admin.php';
 
-function hook_pvebridge_product_edit($vars)
+function hook_pvebridge_product_config_save($vars)
 {
-    $pid = !empty($vars['pid']) ? (int) $vars['pid'] : (!empty($vars['id']) ? (int) $vars['id'] : 0);
-    if (!isset($vars['servertype']) || $vars['servertype'] !== 'pvebridge' || $pid === 0) {
-        return;
-    }
-    $posted = isset($_POST['pvebridge_settings']) && is_array($_POST['pvebridge_settings']) ? $_POST['pvebridge_settings'] : null;
-    if ($posted === null) {
-        return;
-    }
-    $settings = array();
-    foreach ($posted as $key => $value) {
-        $settings[(string) $key] = is_string($value) ? $value : '';
-    }
-    $answer = Shim::bare('SaveProductSettings', array('pid' => $pid), array('settings' => (object) $settings));
-    if (!is_array($answer) && function_exists('logActivity')) {
-        logActivity('pvebridge: product #' . $pid . ' settings not saved: ' . $answer);
-    }
+    Admin::saveProductSettings(isset($vars['pid']) ? (int) $vars['pid'] : 0);
 }
 
-add_hook('ProductEdit', 1, 'hook_pvebridge_product_edit');
+add_hook('AdminProductConfigFieldsSave', 1, 'hook_pvebridge_product_config_save');

@@ -8,6 +8,9 @@
  * Setup and the module API contract: php-shim/README.md.
  */
 
+use WHMCS\Module\Server\Pvebridge\Commands;
+use WHMCS\Module\Server\Pvebridge\Lang;
+use WHMCS\Module\Server\Pvebridge\Overview;
 use WHMCS\Module\Server\Pvebridge\Render;
 use WHMCS\Module\Server\Pvebridge\Shim;
 
@@ -18,6 +21,10 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/lib/Client.php';
 require_once __DIR__ . '/lib/Shim.php';
 require_once __DIR__ . '/lib/Render.php';
+require_once __DIR__ . '/lib/Lang.php';
+require_once __DIR__ . '/lib/Commands.php';
+require_once __DIR__ . '/lib/Overview.php';
+require_once __DIR__ . '/lib/Admin.php';
 
 function pvebridge_MetaData()
 {
@@ -27,6 +34,9 @@ function pvebridge_MetaData()
         'RequiresServer' => true,
         'DefaultSSLPort' => '8006',
         'DefaultNonSSLPort' => '8006',
+        // Server sync (ListAccounts) matches our VMs to services by the service's domain (the VM's FQDN).
+        'ListAccountsUniqueIdentifierDisplayName' => 'Domain',
+        'ListAccountsUniqueIdentifierField' => 'domain',
     );
 }
 
@@ -39,58 +49,7 @@ function pvebridge_MetaData()
 function pvebridge_ConfigOptions($params = array())
 {
     $params = is_array($params) ? $params : array();
-    $pid = Shim::productId($params);
-    $panel = 'Save the product with the pvebridge module selected to edit its settings here.';
-    if ($pid > 0) {
-        $answer = Shim::bare('ConfigOptions', array('pid' => $pid));
-        $panel = is_array($answer) && isset($answer['panel']) ? Render::panel($answer['panel']) : Render::error(is_string($answer) ? $answer : 'pvebridge: no settings panel');
-    }
-    return array(
-        'targetNode' => array(
-            'FriendlyName' => 'Target node',
-            'Type' => 'text',
-            'Size' => '25',
-            'Default' => 'automatically',
-            'Loader' => 'pvebridge_LoaderNodes',
-            'SimpleMode' => true,
-            'Description' => 'Node for new VMs, or "automatically" (most free resources)',
-        ),
-        'osTemplate' => array(
-            'FriendlyName' => 'OS template',
-            'Type' => 'text',
-            'Size' => '25',
-            'Default' => '',
-            'Loader' => 'pvebridge_LoaderTemplates',
-            'SimpleMode' => true,
-            'Description' => 'Template VMID cloned for new VMs (an "Operating System" option overrides it)',
-        ),
-        'systemDiskStorage' => array(
-            'FriendlyName' => 'System disk storage',
-            'Type' => 'text',
-            'Size' => '25',
-            'Default' => '',
-            'Loader' => 'pvebridge_LoaderStorages',
-            'SimpleMode' => true,
-            'Description' => "Empty = the template's storage",
-        ),
-        'bridge' => array(
-            'FriendlyName' => 'Bridge',
-            'Type' => 'text',
-            'Size' => '25',
-            'Default' => 'vmbr0',
-            'Loader' => 'pvebridge_LoaderBridges',
-            'SimpleMode' => true,
-            'Description' => 'Used unless "Auto bridge/VLAN" takes it from the IP pool',
-        ),
-        'settingsPanel' => array(
-            'FriendlyName' => 'pvebridge settings',
-            'Type' => 'text',
-            'Size' => '1',
-            'Default' => '',
-            'SimpleMode' => true,
-            'Description' => $panel,
-        ),
-    );
+    return \WHMCS\Module\Server\Pvebridge\Admin::configOptions(Shim::productId($params));
 }
 
 /** Loader functions: WHMCS shows a thrown exception's message, so failures throw. */
@@ -99,7 +58,7 @@ function pvebridge_loader($function, $params)
     $params = is_array($params) ? $params : array();
     $answer = Shim::bare($function, array('pid' => Shim::productId($params), 'serverid' => isset($params['serverid']) ? (int) $params['serverid'] : 0));
     if (!is_array($answer) || !isset($answer['options']) || !is_array($answer['options'])) {
-        throw new \Exception(is_string($answer) ? $answer : 'pvebridge: no dropdown values');
+        throw new \Exception(is_string($answer) ? $answer : Lang::t('error.internal'));
     }
     return $answer['options'];
 }
@@ -159,79 +118,62 @@ function pvebridge_TestConnection(array $params)
     return array('success' => !empty($answer['success']), 'error' => isset($answer['error']) ? (string) $answer['error'] : '');
 }
 
-function pvebridge_buttons($function, $params)
-{
-    $answer = Shim::bare($function, is_array($params) ? $params : array());
-    return is_array($answer) && isset($answer['buttons']) && is_array($answer['buttons']) ? $answer['buttons'] : array();
-}
-
-/** The gateway's commands, plus Console (a PHP entry point of its own; the gateway decides on each call). */
+/** Module Commands: static (lib/commands.php, generated), so they render with the gateway stopped. */
 function pvebridge_AdminCustomButtonArray($params = array())
 {
-    return array_merge(pvebridge_buttons('AdminCustomButtonArray', $params), array('Console' => 'Console'));
-}
-
-function pvebridge_ClientAreaCustomButtonArray($params = array())
-{
-    return pvebridge_buttons('ClientAreaCustomButtonArray', $params);
+    return Commands::adminButtons();
 }
 
 /**
- * Functions a client may invoke: the gateway's, plus ClientConsole, whose button the overview
- * shows when the product grants noVNC. Listing it only lets WHMCS route the call: the gateway
- * checks owner, status, permission and power state on every call.
+ * No WHMCS-drawn client buttons: the overview draws Start/Stop/noVNC itself, enabled from the live
+ * state (WHMCS's own buttons showed them a second time).
+ */
+function pvebridge_ClientAreaCustomButtonArray($params = array())
+{
+    return array();
+}
+
+/**
+ * Functions a client may invoke (modop=custom&a=FN): the overview's buttons and its JSON action.
+ * Static, and only routing: the gateway checks owner, status, permission and power state on every call.
  */
 function pvebridge_ClientAreaAllowedFunctions($params = array())
 {
-    return array_merge(pvebridge_buttons('ClientAreaAllowedFunctions', $params), array('noVNC' => 'ClientConsole'));
+    return Commands::clientFunctions();
 }
 
 function pvebridge_AdminServicesTabFields(array $params)
 {
-    $answer = Shim::bare('AdminServicesTabFields', $params);
-    $rows = is_array($answer) ? Render::tab($answer) : array('pvebridge' => Render::error($answer));
-    $rows['Console'] = Render::consoleButton(pvebridge_admin_command_url($params, 'Console'), isset($params['serviceid']) ? $params['serviceid'] : 0);
-    return $rows;
+    return \WHMCS\Module\Server\Pvebridge\Admin::tabFields($params);
+}
+
+/** Saves reverse DNS names that changed; a refusal is logged and shown on the tab next time. */
+function pvebridge_AdminServicesTabFieldsSave(array $params)
+{
+    \WHMCS\Module\Server\Pvebridge\Admin::tabFieldsSave($params);
+}
+
+/** The overview: one gateway call (cached data only, short timeout); a translated message when it fails. */
+function pvebridge_ClientArea(array $params)
+{
+    $payload = array('actor' => Shim::actor(true), 'params' => Shim::params($params));
+    $r = Shim::call('ClientArea', $payload, $params, array(), Shim::RENDER_TIMEOUT);
+    if (!$r['ok'] || !isset($r['data']['vars']) || !is_array($r['data']['vars'])) {
+        $message = $r['ok'] ? Lang::t('error.internal') : Shim::failureText($r, Shim::actsAsClient($payload));
+        return array('tabOverviewModuleOutputTemplate' => 'templates/error.tpl', 'templateVariables' => Overview::errorVariables($message));
+    }
+    return array('tabOverviewModuleOutputTemplate' => 'templates/overview.tpl', 'templateVariables' => Overview::templateVariables($r['data']['vars'], $params));
 }
 
 /**
- * Where the service page runs a module command, as WHMCS's own Module Commands buttons do
- * (whmcs-module-api.md 1.9 marks this URL as observed, not documented).
+ * The client pages' JSON action (modop=custom&a=ClientApi, POST: token, op, args as JSON):
+ * forwards {actor, params, op, args} signed to the gateway's /v1/whmcs/ClientApi, echoes
+ * {ok, data} or {ok: false, error: {key, message}} (message translated, no internal detail),
+ * and ends the request.
  */
-function pvebridge_admin_command_url(array $params, $command)
+function pvebridge_ClientApi(array $params)
 {
-    $query = array(
-        'userid' => isset($params['userid']) ? (int) $params['userid'] : 0,
-        'id' => isset($params['serviceid']) ? (int) $params['serviceid'] : 0,
-        'modop' => 'custom',
-        'ac' => $command,
-    );
-    if (function_exists('generate_token')) {
-        $query['token'] = generate_token('plain');
-    }
-    return 'clientsservices.php?' . http_build_query($query);
-}
-
-function pvebridge_AdminServicesTabFieldsSave(array $params)
-{
-    $posted = isset($_POST['pvebridge_rdns']) && is_array($_POST['pvebridge_rdns']) ? $_POST['pvebridge_rdns'] : array();
-    $rdns = array();
-    foreach ($posted as $ip => $name) {
-        $rdns[(string) $ip] = is_string($name) ? $name : '';
-    }
-    return Shim::serviceAction('AdminServicesTabFieldsSave', $params, false, array('rdns' => (object) $rdns));
-}
-
-function pvebridge_ClientArea(array $params)
-{
-    $answer = Shim::bare('ClientArea', $params, array('actor' => Shim::actor(true)));
-    if (!is_array($answer) || !isset($answer['vars'])) {
-        return array(
-            'tabOverviewModuleOutputTemplate' => 'templates/error.tpl',
-            'templateVariables' => array('pvebridgeError' => is_string($answer) ? $answer : 'pvebridge: no answer'),
-        );
-    }
-    return array('tabOverviewModuleOutputTemplate' => 'templates/overview.tpl', 'templateVariables' => $answer['vars']);
+    \WHMCS\Module\Server\Pvebridge\Admin::clientApi($params);
 }
 
 /*
@@ -239,12 +181,20 @@ function pvebridge_ClientArea(array $params)
  * password and ticket are in the fragment only; refusals come back as its message.
  */
 
-/** Admin: opens the link in an 800×600 window (Render::consolePage), or shows the refusal. */
+/**
+ * Admin Console. From WHMCS's AJAX command runner (Module Commands: POST ajax=1) it answers
+ * `window|<link>`, which the runner opens in a new window (whmcs-module-api-2.md 2.9); from the
+ * services tab's Console button (a window it opened on the command URL) it sends that window on.
+ * A refusal is the error string WHMCS shows.
+ */
 function pvebridge_Console(array $params)
 {
     $link = Shim::consoleLink('AdminConsole', $params, false);
     if (is_string($link)) {
         return $link;
+    }
+    if (!empty($_REQUEST['ajax'])) {
+        Shim::sendPage('window|' . $link['url'], 'text/plain');
     }
     Shim::sendPage(Render::consolePage($link, isset($params['serviceid']) ? $params['serviceid'] : 0));
     // not reached: sendPage ends the request
@@ -260,7 +210,7 @@ function pvebridge_ClientConsole(array $params)
     return array(
         'templatefile' => 'templates/console',
         'breadcrumb' => array('clientarea.php?action=productdetails&id=' . (int) $params['serviceid'] => 'noVNC'),
-        'vars' => array('consoleUrl' => $link['url'], 'consoleExpiresAt' => $link['expiresAt'], 'serviceId' => (int) $params['serviceid']),
+        'vars' => array('consoleUrl' => $link['url'], 'consoleExpiresAt' => $link['expiresAt'], 'serviceId' => (int) $params['serviceid'], 'pvbLang' => Lang::strings()),
     );
 }
 
@@ -349,4 +299,40 @@ function pvebridge_SetDNSRecords(array $params)
 function pvebridge_Redeploy(array $params)
 {
     return Shim::serviceAction('Redeploy', $params, false);
+}
+
+/**
+ * The service password changed in WHMCS ($params['password'] is the NEW one): the gateway queues
+ * setting it on the VM. The password travels once, in this signed call, and is masked in the log.
+ */
+function pvebridge_ChangePassword(array $params)
+{
+    $password = isset($params['password']) ? (string) $params['password'] : '';
+    return Shim::serviceAction('ChangePassword', $params, true, array('password' => $password));
+}
+
+/** Server list: a button to the Proxmox VE web UI of this server (a link, no credentials). */
+function pvebridge_AdminLink(array $params)
+{
+    return Render::adminLink($params);
+}
+
+/** Server sync (WHMCS 7.8+): our VMs on this server as WHMCS accounts. */
+function pvebridge_ListAccounts(array $params)
+{
+    $answer = Shim::bare('ListAccounts', array('serverid' => isset($params['serverid']) ? (int) $params['serverid'] : 0));
+    if (!is_array($answer) || !isset($answer['accounts']) || !is_array($answer['accounts'])) {
+        return array('success' => false, 'error' => is_string($answer) ? $answer : Lang::t('error.internal'));
+    }
+    $status = array('Active' => 'Active', 'Suspended' => 'Suspended');
+    $accounts = array();
+    foreach ($answer['accounts'] as $a) {
+        $st = isset($a['status']) ? (string) $a['status'] : 'Active';
+        if (class_exists('\\WHMCS\\Service\\Status')) {
+            $st = $st === 'Suspended' ? \WHMCS\Service\Status::SUSPENDED : \WHMCS\Service\Status::ACTIVE;
+        }
+        $a['status'] = isset($status[$st]) ? $status[$st] : $st;
+        $accounts[] = $a;
+    }
+    return array('success' => true, 'accounts' => $accounts);
 }

@@ -1,6 +1,7 @@
 <?php
 /**
- * HTML for the admin pages, built from what the gateway describes. Every value is escaped.
+ * HTML for the admin pages, built from what the gateway describes. Every value is escaped; every
+ * text of our own comes from Lang.
  */
 
 namespace WHMCS\Module\Server\Pvebridge;
@@ -15,19 +16,30 @@ class Render
         return htmlspecialchars((string) $value, ENT_QUOTES, 'UTF-8');
     }
 
+    public static function note($message)
+    {
+        return '<span class="help-block pvebridge-note">' . self::e($message) . '</span>';
+    }
+
     public static function error($message)
     {
         return '<div class="alert alert-danger pvebridge-error">' . self::e($message) . '</div>';
     }
 
-    /** The product settings panel: one fieldset per section, inputs named pvebridge_settings[key]. */
-    public static function panel(array $panel)
+    /**
+     * The product settings panel: one fieldset per section, inputs named pvebridge_settings[key].
+     * $overrides are values the admin entered in a save the gateway refused (shown again to fix).
+     */
+    public static function panel(array $panel, array $overrides = array())
     {
         $html = '<div class="pvebridge-panel" data-product="' . self::e($panel['productId']) . '">';
         $html .= '<p class="help-block">' . self::e($panel['note']) . '</p>';
         foreach ($panel['sections'] as $section) {
             $html .= '<fieldset><legend>' . self::e($section['title']) . '</legend><table class="form">';
             foreach ($section['fields'] as $field) {
+                if (array_key_exists($field['key'], $overrides)) {
+                    $field['value'] = $field['type'] === 'yesno' ? $overrides[$field['key']] === 'on' : $overrides[$field['key']];
+                }
                 $html .= '<tr><td class="fieldlabel">' . self::e($field['label']) . '</td><td class="fieldarea">' . self::input($field) . '</td></tr>';
             }
             $html .= '</table></fieldset>';
@@ -38,7 +50,8 @@ class Render
     private static function input(array $f)
     {
         $name = 'pvebridge_settings[' . self::e($f['key']) . ']';
-        $default = ' <span class="text-muted">default: ' . self::e(is_bool($f['default']) ? ($f['default'] ? 'on' : 'off') : $f['default']) . '</span>';
+        $shown = is_bool($f['default']) ? Lang::t($f['default'] ? 'config.on' : 'config.off') : $f['default'];
+        $default = ' <span class="text-muted">' . self::e(Lang::t('config.default', array('value' => $shown))) . '</span>';
         switch ($f['type']) {
             case 'yesno':
                 // The hidden '' posts "off" when the box is unticked.
@@ -81,8 +94,8 @@ class Render
     public static function consoleButton($commandUrl, $serviceId)
     {
         $open = 'window.open(this.getAttribute(\'data-href\'), ' . self::js(self::consoleWindow($serviceId)) . ', \'width=800,height=600\'); return false;';
-        return '<button type="button" class="btn btn-default pvebridge-console" data-href="' . self::e($commandUrl) . '" onclick="' . self::e($open) . '">Console</button>'
-            . ' <span class="text-muted">one-time link, valid 10 seconds</span>';
+        return '<button type="button" class="btn btn-default pvebridge-console" data-href="' . self::e($commandUrl) . '" onclick="' . self::e($open) . '">' . self::e(Lang::t('tab.console')) . '</button>'
+            . ' <span class="text-muted">' . self::e(Lang::t('tab.console_hint')) . '</span>';
     }
 
     /**
@@ -95,19 +108,19 @@ class Render
         $width = isset($link['window']['width']) ? (int) $link['window']['width'] : 800;
         $height = isset($link['window']['height']) ? (int) $link['window']['height'] : 600;
         $features = 'width=' . $width . ',height=' . $height;
-        return '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>VM console</title></head><body>'
-            . '<p class="pvebridge-console">The console link works once, within 10 seconds: '
-            . '<a id="pvebridge-console" href="' . self::e($link['url']) . '" target="' . self::e(self::consoleWindow($serviceId)) . '" rel="noreferrer">open the console</a>.</p>'
+        return '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>' . self::e(Lang::t('console.title')) . '</title></head><body>'
+            . '<p class="pvebridge-console">' . self::e(Lang::t('console.admin_note')) . ' '
+            . '<a id="pvebridge-console" href="' . self::e($link['url']) . '" target="' . self::e(self::consoleWindow($serviceId)) . '" rel="noreferrer">' . self::e(Lang::t('console.open')) . '</a>.</p>'
             . '<script>(function () {'
             . 'var url = ' . self::js($link['url']) . ', name = ' . self::js(self::consoleWindow($serviceId)) . ', features = ' . self::js($features) . ';'
             . 'if (window.name === name) { window.location.replace(url); return; }'
             . 'var a = document.getElementById("pvebridge-console");'
             . 'a.onclick = function () { window.open(url, name, features); return false; };'
-            . 'if (window.open(url, name, features)) { a.parentNode.textContent = "The console opened in a new window."; }'
+            . 'if (window.open(url, name, features)) { a.parentNode.textContent = ' . self::js(Lang::t('console.opened')) . '; }'
             . '})();</script></body></html>';
     }
 
-    /** Rows of the admin service tab: label => HTML. */
+    /** Rows of the admin service tab: label => HTML. Each rDNS input carries its original, so only changes are saved. */
     public static function tab(array $data)
     {
         $rows = array();
@@ -116,12 +129,26 @@ class Render
         }
         if (!empty($data['rdns'])) {
             $html = '<table class="pvebridge-rdns">';
-            foreach ($data['rdns'] as $entry) {
-                $html .= '<tr><td>' . self::e($entry['ip']) . '</td><td><input type="text" class="form-control input-inline"'
-                    . ' name="pvebridge_rdns[' . self::e($entry['ip']) . ']" value="' . self::e($entry['ptr']) . '"></td></tr>';
+            foreach ($data['rdns'] as $i => $entry) {
+                $id = 'pvebridge-rdns-' . (int) $i;
+                $html .= '<tr><td><label for="' . $id . '">' . self::e($entry['ip']) . '</label></td><td><input type="text" class="form-control input-inline" id="' . $id . '"'
+                    . ' name="pvebridge_rdns[' . self::e($entry['ip']) . ']" value="' . self::e($entry['ptr']) . '">'
+                    . '<input type="hidden" name="pvebridge_rdns_orig[' . self::e($entry['ip']) . ']" value="' . self::e($entry['ptr']) . '"></td></tr>';
             }
-            $rows['Reverse DNS'] = $html . '</table>';
+            $rows[Lang::t('tab.rdns')] = $html . '</table>';
         }
         return $rows;
+    }
+
+    /** The server list's link to the Proxmox VE web UI (GET, no credentials: the admin logs in there). */
+    public static function adminLink(array $params)
+    {
+        $host = isset($params['serverhostname']) && $params['serverhostname'] !== '' ? (string) $params['serverhostname'] : (isset($params['serverip']) ? (string) $params['serverip'] : '');
+        if ($host === '') {
+            return '';
+        }
+        $port = isset($params['serverport']) && (int) $params['serverport'] > 0 ? (int) $params['serverport'] : 8006;
+        $url = 'https://' . (strpos($host, ':') !== false && $host[0] !== '[' ? '[' . $host . ']' : $host) . ':' . $port . '/';
+        return '<a class="btn btn-default btn-sm pvebridge-adminlink" href="' . self::e($url) . '" target="_blank" rel="noopener noreferrer">' . self::e(Lang::t('adminlink.open')) . '</a>';
     }
 }

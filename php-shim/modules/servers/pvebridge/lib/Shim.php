@@ -3,6 +3,9 @@
  * Forwarding helpers shared by the module functions: who acts, what of $params leaves WHMCS,
  * the call itself with its module log entry, and the mapping of answers to WHMCS return values.
  * No business rule lives here: the gateway decides, the shim forwards and renders.
+ *
+ * What people see of a failure: clients get a short translated message (Lang, by the answer's
+ * language key); admins get the gateway's detail; the module log always keeps the detail.
  */
 
 namespace WHMCS\Module\Server\Pvebridge;
@@ -10,6 +13,9 @@ namespace WHMCS\Module\Server\Pvebridge;
 class Shim
 {
     const MODULE = 'pvebridge';
+
+    /** Seconds a page render waits for the gateway at most: pages render within 3 s even when it is down. */
+    const RENDER_TIMEOUT = 2;
 
     /** $params keys that never leave WHMCS: objects, credentials the gateway reads itself, PII. */
     private static $stripped = array('model', 'password', 'serverpassword', 'serveraccesshash', 'clientsdetails');
@@ -27,6 +33,11 @@ class Shim
             return array('type' => 'admin', 'id' => (int) $_SESSION['adminid']);
         }
         return array('type' => 'system');
+    }
+
+    public static function actsAsClient(array $payload)
+    {
+        return isset($payload['actor']['type']) && $payload['actor']['type'] === 'client';
     }
 
     /** $params as sent: scalars and arrays only, secrets and objects removed. */
@@ -75,26 +86,26 @@ class Shim
 
     /**
      * Calls the gateway and writes one module log entry; $secretFields name answer fields whose
-     * values are masked in it.
+     * values are masked in it. $timeout caps the wait (page renders use RENDER_TIMEOUT).
      *
-     * @return array{ok: bool, status: int, data: mixed, error: string}
+     * @return array{ok: bool, status: int, data: mixed, error: string, key: string, args: array}
      */
-    public static function call($function, array $payload, array $rawParams = array(), array $secretFields = array())
+    public static function call($function, array $payload, array $rawParams = array(), array $secretFields = array(), $timeout = null)
     {
         try {
-            $client = Client::fromSettings();
+            $client = Client::fromSettings($timeout);
             if (is_string($client)) {
                 self::log($function, $payload, $client, null, array());
-                return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $client);
+                return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $client, 'key' => 'error.not_configured', 'args' => array());
             }
             $result = $client->call($function, $payload);
             $secrets = array_merge(self::secrets($client, $rawParams), self::answerSecrets($result['data'], $secretFields));
-            self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['data'], $secrets);
+            self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['ok'] ? $result['data'] : $result['error'], $secrets);
             return $result;
         } catch (\Throwable $e) {
             $message = 'pvebridge shim error: ' . $e->getMessage();
             self::log($function, $payload, $message, null, array());
-            return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $message);
+            return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $message, 'key' => 'error.internal', 'args' => array());
         }
     }
 
@@ -105,15 +116,24 @@ class Shim
         }
     }
 
+    /** What a person sees of a failed call: a client the translated short message, an admin the detail. */
+    public static function failureText(array $r, $forClient)
+    {
+        if ($forClient) {
+            return Lang::t($r['key'] !== '' ? $r['key'] : 'error.internal', isset($r['args']) && is_array($r['args']) ? $r['args'] : array());
+        }
+        return $r['error'] !== '' ? $r['error'] : Lang::t($r['key']);
+    }
+
     /** A call about one service whose answer WHMCS wants as 'success' or an error string. */
     public static function serviceAction($function, array $params, $clientMayAct, array $extra = array())
     {
         $payload = array_merge(array('actor' => self::actor($clientMayAct), 'params' => self::params($params)), $extra);
         $r = self::call($function, $payload, $params);
         if (!$r['ok']) {
-            return $r['error'];
+            return self::failureText($r, self::actsAsClient($payload));
         }
-        return isset($r['data']['result']) && $r['data']['result'] === 'success' ? 'success' : 'pvebridge: unexpected answer from the gateway';
+        return isset($r['data']['result']) && $r['data']['result'] === 'success' ? 'success' : self::failureText(array('key' => 'error.internal', 'error' => 'pvebridge: unexpected answer from the gateway'), self::actsAsClient($payload));
     }
 
     /**
@@ -127,22 +147,27 @@ class Shim
         $payload = array('actor' => self::actor($clientMayAct), 'params' => self::params($params));
         $r = self::call($function, $payload, $params, array('url'));
         if (!$r['ok']) {
-            return $r['error'];
+            return self::failureText($r, self::actsAsClient($payload));
         }
-        return isset($r['data']['url']) && is_string($r['data']['url']) ? $r['data'] : 'pvebridge: unexpected answer from the gateway';
+        return isset($r['data']['url']) && is_string($r['data']['url']) ? $r['data'] : self::failureText(array('key' => 'error.internal', 'error' => 'pvebridge: unexpected answer from the gateway'), self::actsAsClient($payload));
+    }
+
+    private static function cleanBuffers()
+    {
+        while (ob_get_level() > 0) {
+            ob_end_clean();
+        }
     }
 
     /**
      * Answers the browser directly and ends the request: WHMCS has no return value for a page of
      * our own, so the module clears its buffers, prints and exits (whmcs-module-api.md 1.9).
      */
-    public static function sendPage($html)
+    public static function sendPage($html, $contentType = 'text/html')
     {
-        while (ob_get_level() > 0) {
-            ob_end_clean();
-        }
+        self::cleanBuffers();
         if (!headers_sent()) {
-            header('Content-Type: text/html; charset=utf-8');
+            header('Content-Type: ' . $contentType . '; charset=utf-8');
             header('Cache-Control: no-store');
             header('Referrer-Policy: no-referrer');
         }
@@ -150,19 +175,47 @@ class Shim
         exit;
     }
 
-    /** A product- or server-level call; returns the decoded answer, or the error message string. */
-    public static function bare($function, array $params = array(), array $extra = array(), array $keep = array())
+    /** A JSON answer for a page script, then the end of the request. */
+    public static function sendJson($status, array $body)
     {
-        $payload = array_merge(array('actor' => self::actor(false), 'params' => self::params($params, $keep)), $extra);
-        $r = self::call($function, $payload, $params);
-        return $r['ok'] ? $r['data'] : $r['error'];
+        if (!headers_sent()) {
+            http_response_code((int) $status);
+        }
+        self::sendPage((string) json_encode($body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR), 'application/json');
     }
 
-    /** The product id on the product edit page (configproducts.php?action=edit&id=N). */
+    /** A product- or server-level call; returns the decoded answer, or the error message string. */
+    public static function bare($function, array $params = array(), array $extra = array(), array $keep = array(), $timeout = null)
+    {
+        $payload = array_merge(array('actor' => self::actor(false), 'params' => self::params($params, $keep)), $extra);
+        $r = self::call($function, $payload, $params, array(), $timeout);
+        return $r['ok'] ? $r['data'] : self::failureText($r, false);
+    }
+
+    /** The script WHMCS is running (configproducts.php, clientsservices.php, …), lowercased. */
+    public static function page()
+    {
+        $script = isset($_SERVER['SCRIPT_NAME']) ? (string) $_SERVER['SCRIPT_NAME'] : (isset($_SERVER['PHP_SELF']) ? (string) $_SERVER['PHP_SELF'] : '');
+        return strtolower(basename($script));
+    }
+
+    /**
+     * The product id for ConfigOptions and the Loaders: WHMCS's own pid when it passes one, else
+     * the id of the product edit page (configproducts.php?action=edit&id=N). On any other page
+     * (configaddons.php's id is an addon id, clientsservices.php's a service id) there is none.
+     */
     public static function productId(array $params)
     {
         if (!empty($params['pid'])) {
             return (int) $params['pid'];
+        }
+        if (self::page() !== 'configproducts.php') {
+            return 0;
+        }
+        // Group pages of configproducts.php carry a group id in `id`.
+        $action = isset($_REQUEST['action']) ? strtolower((string) $_REQUEST['action']) : '';
+        if (strpos($action, 'group') !== false) {
+            return 0;
         }
         return isset($_REQUEST['id']) && ctype_digit((string) $_REQUEST['id']) ? (int) $_REQUEST['id'] : 0;
     }
