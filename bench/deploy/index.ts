@@ -13,6 +13,19 @@ import { createVmRecord } from '../../provisioner/vm-record.ts';
 import { deployStack, TOKEN, waitForState, type Stack } from '../../test/provisioner/harness.ts';
 import { clusterScenario, externalSim, manyTaskSeconds, taskSecondsByVm } from './cluster.ts';
 import { idleTick } from './tick.ts';
+import { Transport } from '../../provisioner/proxmox/transport.ts';
+
+/** Proxmox API calls by method and path shape (ids stripped), counted at the transport. */
+const calls = new Map<string, number>();
+const call = Transport.prototype.call;
+Transport.prototype.call = function (this: Transport, method, path, ...rest) {
+  const k = `${method} ${path
+    .replace(/\/nodes\/[^/]+/, '/nodes/NODE')
+    .replace(/\/\d+/g, '/N')
+    .replace(/UPID[^/]*/g, 'UPID')}`;
+  calls.set(k, (calls.get(k) ?? 0) + 1);
+  return call.call(this, method, path, ...rest) as never;
+} as typeof call;
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const DB = arg('db', 'sqlite') as Dialect;
@@ -115,12 +128,29 @@ async function manyDeploys(): Promise<void> {
     const burst = ids.slice(0, VMS);
     for (const id of burst) await queueVm(s, id);
     const runner = await createRunner({ db: s.t.db, config: s.config, ...runtime(100) });
+    // Every statement of the burst, by shape (literals stripped): the round trips per deploy.
+    const shapes = new Map<string, number>();
+    let queries = 0;
+    const onQuery = (q: { sql: string }) => {
+      queries++;
+      const k = q.sql.replace(/\?(, \?)*/g, '?').slice(0, 160);
+      shapes.set(k, (shapes.get(k) ?? 0) + 1);
+    };
+    s.t.db.on('query', onQuery);
+    calls.clear();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     for (const id of burst) runner.kick(id);
     await waitAllReady(s, burst);
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    s.t.db.off('query', onQuery);
+    const apiCalls = [...calls.values()].reduce((a, n) => a + n, 0);
+    if (process.argv.includes('--queries'))
+      for (const [k, n] of [...calls].sort((a, b) => b[1] - a[1])) process.stderr.write(`${(n / VMS).toFixed(2)}/VM  ${k}\n`);
+    const polls = [...shapes].filter(([k]) => k.includes('count(*)') && k.includes('`state` = ?')).reduce((a, [, n]) => a + n, 0);
+    if (process.argv.includes('--queries'))
+      for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${(n / VMS).toFixed(2)}/VM  ${k}\n`);
     const cpuPerVm = (cpu.user + cpu.system) / 1000 / VMS;
     // The ideal: each node works PER_NODE VMs at once and never waits for us.
     const vms = (await s.t.db('mod_pvebridge_vms').whereIn('service_id', burst).select('vmid', 'node')) as Array<{
@@ -149,6 +179,8 @@ async function manyDeploys(): Promise<void> {
     emit('sequential_estimate', sequential, 's', { vms: VMS });
     emit('sequential_ratio', wall / sequential, 'x', { note: 'parallel wall / sequential wall (lower is better)' });
     emit('throughput', VMS / wall, 'VMs/s');
+    emit('proxmox_calls_per_deploy', apiCalls / VMS, 'calls');
+    emit('db_queries_per_deploy', (queries - polls) / VMS, 'queries', { note: "the bench's own readiness polls excluded" });
     emit('gateway_cpu_per_deploy', cpuPerVm, 'ms', {
       note: 'CPU of the gateway process (runner + DB) per VM; the simulator runs in its own process',
     });
