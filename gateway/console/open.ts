@@ -11,8 +11,9 @@ import {
 } from '../../common/console-ticket.ts';
 import { AppError } from '../../common/errors.ts';
 import type { ProxmoxClient, VncProxy } from '../../provisioner/proxmox/index.ts';
-import { getVm } from '../../provisioner/vm-record.ts';
+import { getVm, type VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
+import { consoleLimiter } from './limits.ts';
 
 export const NOT_RUNNING = 'The VM must be running to open a console';
 
@@ -62,11 +63,31 @@ async function nodeCertificatePins(pve: ProxmoxClient, node: string): Promise<st
   }
 }
 
-export async function openConsole(ctx: GatewayContext, serviceId: number): Promise<ConsoleLink> {
+/**
+ * `requester` ('client:7', 'admin:1'; the module API's console routes): the same requester asking
+ * again within seconds gets the same unused link; opens are limited per service and per client
+ * (limits.ts).
+ */
+export async function openConsole(ctx: GatewayContext, serviceId: number, opts: { requester?: string } = {}): Promise<ConsoleLink> {
   if (!ctx.config.ticketSecret)
     throw new AppError('PVB_UNAVAILABLE', 'The console is not configured on this gateway (PVEBRIDGE_TICKET_SECRET)');
   const vm = await getVm(ctx.db, serviceId);
   if (!vm?.vmid || !vm.node) throw new AppError('PVB_CONFLICT', 'The VM does not exist on Proxmox yet');
+  const ready = vm as VmRecord & { vmid: number; node: string };
+  const requester = opts.requester;
+  if (!requester) return (await mintConsole(ctx, ready)).link; // internal callers: no limits, no reuse
+  return consoleLimiter<ConsoleLink>(ctx).open(
+    ctx.db,
+    { serviceId, clientId: requester.startsWith('client:') ? vm.clientId : undefined, requester },
+    () => mintConsole(ctx, ready),
+  );
+}
+
+async function mintConsole(
+  ctx: GatewayContext,
+  vm: VmRecord & { vmid: number; node: string },
+): Promise<{ link: ConsoleLink; jti: string }> {
+  const serviceId = vm.serviceId;
   const server = await ctx.db('tblservers').where({ id: vm.serverId }).first();
   if (!server) throw new AppError('PVB_NOT_FOUND', `Server #${vm.serverId} does not exist`);
   const viaApi = ctx.config.vncUpstream === 'pve-websocket';
@@ -98,13 +119,14 @@ export async function openConsole(ctx: GatewayContext, serviceId: number): Promi
     ...(mode === 'tls' && { ca: caToClaim(reply.cert), ...(pins.length && { fp: pins }) }),
     ...(mode === 'pve-websocket' && { apiPort: Number(server.port) || 8006, vncticket: reply.ticket }),
   };
-  const { ticket, claims } = mintTicket(parseTicketKeys(ctx.config.ticketSecret), input);
+  const { ticket, claims } = mintTicket(parseTicketKeys(ctx.config.ticketSecret!), input);
   ctx.log.info({ service: serviceId, vmid: vm.vmid, node: vm.node, mode }, 'console ticket minted');
   const fragment = new URLSearchParams({ password: vncPassword, ticket });
-  return {
+  const link = {
     url: `${ctx.config.vncPublicUrl}/console/${serviceId}#&${fragment}`,
     expiresAt: claims.exp,
     mode,
     window: { width: 800, height: 600 },
   };
+  return { link, jti: claims.jti };
 }

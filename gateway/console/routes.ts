@@ -18,7 +18,7 @@ export const consoleRoutes: RouteDef[] = [
     input: serviceCallSchema,
     handler: ({ ctx, input }) => {
       assertActor(input.actor, ['admin']);
-      return openConsole(ctx, input.params.serviceid);
+      return openConsole(ctx, input.params.serviceid, { requester: `admin:${input.actor.type === 'admin' ? input.actor.id : 0}` });
     },
   }),
   defineRoute({
@@ -31,7 +31,7 @@ export const consoleRoutes: RouteDef[] = [
     async handler({ ctx, input }) {
       if (input.actor.type !== 'client') assertActor(input.actor, ['client']);
       else await assertClientOwnsService(ctx.db, input.actor.id, input.params.serviceid, 'novnc');
-      return openConsole(ctx, input.params.serviceid);
+      return openConsole(ctx, input.params.serviceid, { requester: `client:${input.actor.type === 'client' ? input.actor.id : 0}` });
     },
   }),
 ] as RouteDef[];
