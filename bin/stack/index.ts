@@ -69,6 +69,8 @@ export interface StackOptions {
   api?: { identifier: string; secret: string };
   /** Start the PHP dev WHMCS (pages + its API; needs php). Default false. */
   devWhmcs?: boolean;
+  /** Smarty major version the dev WHMCS renders with (default PVEBRIDGE_DEVWHMCS_SMARTY, else 4). */
+  smarty?: 3 | 4;
   /** WHMCS API the gateway calls: the dev WHMCS's, or the recorder (default when there is no dev WHMCS). */
   whmcsApi?: 'devwhmcs' | 'recorder';
   /** Logins (two clients with Active services, an admin); default: with the dev WHMCS. */
@@ -226,6 +228,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         api,
         gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
         sharedSecret: secrets.sharedSecret,
+        ...(o.smarty && { smarty: o.smarty }),
       });
       cleanup.push(() => devWhmcs!.close());
     }

@@ -10,6 +10,8 @@ function devwhmcs_frame($title, $body, $area, array $opts = array())
     $locale = array('german' => 'de', 'english' => 'en', 'french' => 'fr', 'spanish' => 'es', 'italian' => 'it', 'dutch' => 'nl');
     $html = '<!DOCTYPE html><html lang="' . (isset($locale[$lang]) ? $locale[$lang] : 'en') . '"><head><meta charset="utf-8">'
         . '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        // Which Smarty rendered the module templates (tests run both 3.1 and 4).
+        . (class_exists('Smarty', false) ? '<meta name="generator" content="dev WHMCS ' . DEVWHMCS_VERSION . ', Smarty ' . e(Smarty::SMARTY_VERSION) . '">' : '')
         . '<title>' . e($title) . ' - dev WHMCS</title><style>' . devwhmcs_css() . '</style>'
         . (isset($opts['head']) ? $opts['head'] : '') . '</head><body class="devwhmcs-' . e($area) . '">'
         . '<div class="devwhmcs-banner" role="note">Development stand-in for WHMCS (pvebridge dev WHMCS): not WHMCS, never shipped.</div>'

@@ -27,6 +27,7 @@ describe.runIf(browserTier())('dev WHMCS pages in Chromium', () => {
       const page = await clientLogin(context, s.url, people().client);
       await page.goto(overviewUrl(people().client.serviceId));
       await expect.poll(() => rowValue(page, /^Power/), { timeout: 15_000 }).toBe('Running');
+      expect(await page.getAttribute('meta[name=generator]', 'content')).toMatch(/Smarty 4\./);
       const vm = (await getVm(s.stack.db, people().client.serviceId))!;
       expect(s.stack.sim.state.vms.get(vm.vmid!)?.status).toBe('running');
       const svc = await s.stack.db('tblhosting').where({ id: people().client.serviceId }).first();

@@ -36,8 +36,12 @@ export interface PageStack {
 /** The stack with the dev WHMCS on a fresh SQLite file; the first client's service deployed to ready. */
 export async function pageStack(o: { smarty?: 3 | 4 } = {}): Promise<PageStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvebridge-pages-'));
-  if (o.smarty) process.env.PVEBRIDGE_DEVWHMCS_SMARTY = String(o.smarty);
-  const stack = await startStack({ dbUrl: `sqlite:${path.join(dir, 'db.sqlite')}`, devWhmcs: true, timeScale: 0.01 });
+  const stack = await startStack({
+    dbUrl: `sqlite:${path.join(dir, 'db.sqlite')}`,
+    devWhmcs: true,
+    timeScale: 0.01,
+    ...(o.smarty && { smarty: o.smarty }),
+  });
   const close = async () => {
     await stack.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,122 @@
+// WHMCS behaviour of the dev WHMCS around the module, in a real browser: client custom functions
+// (allowed list, success/failed banner, a custom page from `templatefile`), the CSRF token on
+// POSTs, the admin service Save (AdminServicesTabFieldsSave reaches the gateway), and addon
+// deactivation/activation through _deactivate/_activate.
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getVm } from '../../provisioner/vm-record.ts';
+import { adminLogin, browserTier, clientLogin, launch, pageStack, waitFor, type PageStack } from './support.ts';
+
+describe.runIf(browserTier())('dev WHMCS flows', () => {
+  let s: PageStack;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await pageStack();
+    browser = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  const withContext = async (fn: (c: BrowserContext) => Promise<void>) => {
+    const context = await browser.newContext();
+    try {
+      await fn(context);
+    } finally {
+      await context.close();
+    }
+  };
+
+  it(
+    'runs an allowed client function with the success banner, refuses others and token-less POSTs',
+    () =>
+      withContext(async (context) => {
+        const c = s.stack.people!.client;
+        const page = await clientLogin(context, s.url, c);
+        const url = `${s.url}/clientarea.php?action=productdetails&id=${c.serviceId}`;
+        await page.goto(url);
+        const token = (await page.locator('input[name=token]').first().getAttribute('value'))!;
+        const stop = await page.request.post(url, { form: { token, modop: 'custom', a: 'Stop' } });
+        expect(await stop.text()).toContain('Action Completed Successfully!');
+        const vm = (await getVm(s.stack.db, c.serviceId))!;
+        await waitFor(async () => s.stack.sim.state.vms.get(vm.vmid!)?.status === 'stopped', 20_000, 'the VM to stop');
+        // Reinstall is an admin command: not in the client's allowed functions.
+        const refused = await page.request.post(url, { form: { token, modop: 'custom', a: 'Reinstall' } });
+        expect(await refused.text()).toMatch(/Action Failed:<\/strong> Function Not Allowed/);
+        const noToken = await page.request.post(url, { form: { modop: 'custom', a: 'Start' } });
+        expect(noToken.status()).toBe(403);
+        expect(await noToken.text()).toContain('Invalid CSRF Protection Token');
+        expect(s.stack.sim.state.vms.get(vm.vmid!)?.status).toBe('stopped');
+        const start = await page.request.post(url, { form: { token, modop: 'custom', a: 'Start' } });
+        expect(await start.text()).toContain('Action Completed Successfully!');
+        await waitFor(async () => s.stack.sim.state.vms.get(vm.vmid!)?.status === 'running', 20_000, 'the VM to start');
+      }),
+    60_000,
+  );
+
+  it(
+    "renders a custom function's templatefile as the page (the noVNC page)",
+    () =>
+      withContext(async (context) => {
+        const c = s.stack.people!.client;
+        const page = await clientLogin(context, s.url, c);
+        const url = `${s.url}/clientarea.php?action=productdetails&id=${c.serviceId}`;
+        await page.goto(url);
+        const token = (await page.locator('input[name=token]').first().getAttribute('value'))!;
+        const res = await page.request.post(url, { form: { token, modop: 'custom', a: 'ClientConsole' } });
+        const html = await res.text();
+        expect(html).toMatch(/<nav aria-label="Breadcrumb">/);
+        expect(html).toMatch(new RegExp(`href="${s.stack.vnc!.url}/console/${c.serviceId}#`));
+        expect(html).not.toContain('class="module-client-area"'); // the page, not the overview
+      }),
+    60_000,
+  );
+
+  it(
+    'an admin Save stores the service and runs AdminServicesTabFieldsSave through the gateway',
+    () =>
+      withContext(async (context) => {
+        const c = s.stack.people!.client;
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        await page.goto(`${s.url}/admin/clientsservices.php?userid=${c.userId}&id=${c.serviceId}`);
+        const before = Number(
+          (await s.stack.db('tblmodulelog').where({ action: 'adminservicestabfieldssave' }).count({ n: '*' }).first())?.n,
+        );
+        await page.getByRole('textbox', { name: 'Username' }).fill('admin-renamed');
+        // A changed module field (the first rDNS name) makes the module's save talk to the gateway.
+        await page.locator('input[name^="pvebridge_rdns["]').first().fill('ptr-renamed.example.com');
+        await page.getByRole('button', { name: 'Save Changes' }).click();
+        await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Changes Saved Successfully!');
+        expect((await s.stack.db('tblhosting').where({ id: c.serviceId }).first()).username).toBe('admin-renamed');
+        const after = Number(
+          (await s.stack.db('tblmodulelog').where({ action: 'adminservicestabfieldssave' }).count({ n: '*' }).first())?.n,
+        );
+        expect(after).toBe(before + 1);
+      }),
+    60_000,
+  );
+
+  it(
+    'deactivates and re-activates the addon through _deactivate/_activate',
+    () =>
+      withContext(async (context) => {
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        const active = async () =>
+          String((await s.stack.db('tblconfiguration').where({ setting: 'ActiveAddonModules' }).first())?.value ?? '')
+            .split(',')
+            .includes('pvebridge_admin');
+        await page.goto(`${s.url}/admin/configaddonmods.php`);
+        await page.getByRole('button', { name: /^Deactivate / }).click();
+        await expect.poll(() => page.getByRole('button', { name: /^Activate / }).count()).toBe(1);
+        expect(await active()).toBe(false);
+        await page.goto(`${s.url}/admin/addonmodules.php?module=pvebridge_admin`);
+        expect(await page.getByRole('alert').textContent()).toContain('not active');
+        await page.goto(`${s.url}/admin/configaddonmods.php`);
+        await page.getByRole('button', { name: /^Activate / }).click();
+        await expect.poll(() => page.getByRole('button', { name: /^Deactivate / }).count()).toBe(1);
+        expect(await active()).toBe(true);
+        expect(await s.stack.db('tbladdonmodules').where({ module: 'pvebridge_admin', setting: 'version' }).first()).toBeTruthy();
+      }),
+    60_000,
+  );
+});
