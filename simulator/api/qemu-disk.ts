@@ -4,7 +4,7 @@ import type { Ctx, Routes } from '../http/context.ts';
 import { registerEffect } from '../model/state.ts';
 import { diskEntries, formatSize, GiB, isCdrom, isCloudinit, parseDrive, parseSize, printDrive } from '../model/disks.ts';
 import type { Vm } from '../model/types.ts';
-import { assertDigest, assertUnlocked, lockError, seconds, skiplock, vmOf } from './qemu-common.ts';
+import { assertUnlocked, lockError, seconds, skiplock, vmOf } from './qemu-common.ts';
 
 /** The in-task checks of resize_vm; returns [error] or [undefined, new size in bytes]. */
 function resizeCheck(vm: Vm, disk: string, sizeText: string, skip: boolean): [string | undefined, number] {
@@ -73,9 +73,12 @@ export const qemuDiskRoutes: Routes = {
   'PUT /nodes/{node}/qemu/{vmid}/resize': (ctx) => {
     const vm = vmOf(ctx);
     const skip = skiplock(ctx);
-    assertDigest(ctx, ctx.state.digest(vm.config));
     const disk = ctx.p.str('disk');
-    const [error, size] = resizeCheck(vm, disk, ctx.p.str('size'), skip);
+    // Since qemu-server 8 the whole update (digest, lock, size checks) runs in the worker.
+    const digest = ctx.p.optStr('digest');
+    const stale = digest && digest !== ctx.state.digest(vm.config) ? 'checksum mismatch (file change by other user?)' : undefined;
+    const [checked, size] = resizeCheck(vm, disk, ctx.p.str('size'), skip);
+    const error = stale ?? checked;
     return ctx.state.startTask({
       node: vm.node,
       type: 'resize',

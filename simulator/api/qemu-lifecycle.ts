@@ -62,6 +62,11 @@ registerEffect('qmrestore', {
     if (args.unique)
       for (const k of Object.keys(config))
         if (/^net\d+$/.test(k)) config[k] = config[k]!.replace(/=[0-9A-F]{2}(:[0-9A-F]{2}){5}/i, `=${state.macAddress()}`);
+    // QemuServer.pm restore_update_config_line: a set vmgenid is always renewed; the smbios1
+    // uuid only with `unique` (other smbios1 fields kept).
+    if (config.vmgenid && config.vmgenid !== '0') config.vmgenid = randomUUID();
+    if (args.unique && config.smbios1 !== undefined)
+      config.smbios1 = [`uuid=${randomUUID()}`, ...config.smbios1.split(',').filter((p) => p && !p.startsWith('uuid='))].join(',');
     vm.config = { ...config, lock: 'create' };
     vm.snapshots = {};
     vm.pending = {};

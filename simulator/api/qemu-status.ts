@@ -1,5 +1,6 @@
-// …/status/current and the power actions. Lock and state checks run inside the task (the call
-// returns a UPID whose task fails), as qemu-server does for start/stop/shutdown/reset.
+// …/status/current and the power actions. Lock checks and start's "already running" run inside
+// the task (a UPID whose task fails); "not running" / "paused" checks fail the call (precheck).
+import { die } from '../http/errors.ts';
 import type { Ctx, Routes } from '../http/context.ts';
 import { registerEffect } from '../model/state.ts';
 import { parsePropertyString } from '../validate/property-string.ts';
@@ -39,12 +40,6 @@ function check(ctx: Ctx, vm: Vm, action: Action, skip: boolean): string | undefi
       if (isTemplate(vm)) return "you can't start a vm if it's a template";
       if (running) return `VM ${vm.vmid} already running`;
       return missingBridge(ctx, vm);
-    case 'reboot':
-    case 'reset':
-    case 'suspend':
-      return running ? undefined : `VM ${vm.vmid} not running`;
-    case 'resume':
-      return running || vm.config.lock === 'suspended' ? undefined : `VM ${vm.vmid} not running`;
     default:
       return undefined;
   }
@@ -72,9 +67,23 @@ registerEffect('power', {
   },
 });
 
+/**
+ * Qemu.pm checks these before forking, so the call itself fails with 500 (no UPID):
+ * reboot/reset/suspend/resume of a VM that is not running ("VM <id> not running"; resume of a
+ * VM suspended to disk is fine), reboot and shutdown (without forceStop) of a paused VM.
+ */
+function precheck(ctx: Ctx, vm: Vm, action: Action): void {
+  const running = vm.status !== 'stopped';
+  const paused = vm.status === 'paused';
+  if ((action === 'reboot' || (action === 'shutdown' && !ctx.p.bool('forceStop'))) && paused) die('VM is paused - cannot shutdown');
+  if ((action === 'reboot' || action === 'reset' || action === 'suspend') && !running) die(`VM ${vm.vmid} not running`);
+  if (action === 'resume' && !running && vm.config.lock !== 'suspended') die(`VM ${vm.vmid} not running`);
+}
+
 function power(action: Action) {
   return (ctx: Ctx) => {
     const vm = vmOf(ctx);
+    precheck(ctx, vm, action);
     const skip = action === 'reboot' ? false : skiplock(ctx);
     const todisk = action === 'suspend' && ctx.p.bool('todisk');
     return ctx.state.startTask({

@@ -47,6 +47,8 @@ export const taskRoutes: Routes = {
 
   'GET /nodes/{node}/tasks/{upid}/status': (ctx) => {
     const t = findTask(ctx);
+    // Tasks.pm read_task_status runs $convert_token_task: `user@realm!id` → user + tokenid.
+    const [user, tokenid] = t.user.split('!');
     return {
       upid: t.upid,
       node: t.node,
@@ -55,7 +57,8 @@ export const taskRoutes: Routes = {
       starttime: t.starttime,
       type: t.type,
       id: t.id,
-      user: t.user,
+      user,
+      ...(tokenid ? { tokenid } : {}),
       status: t.done ? 'stopped' : 'running',
       ...(t.done ? { exitstatus: t.exitstatus } : {}),
     };

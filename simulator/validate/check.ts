@@ -103,8 +103,12 @@ function checkPropertyString(format: Record<string, PropSchema>, value: string, 
     if (Object.keys(sub).length) throw new PropertyStringError('format error', sub);
   } catch (err) {
     if (!(err instanceof PropertyStringError)) throw err;
-    errors[path] = `invalid format - ${err.message}`;
-    Object.assign(errors, err.errors);
+    // pve-common: the nested errors travel inside ONE message under the parameter's key — the
+    // PVE::Exception text "format error\n" plus a "<param>.<sub>: <msg>" line per error.
+    const lines = Object.entries(err.errors ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `\n${k}: ${v}`);
+    errors[path] = `invalid format - ${err.message}${lines.join('')}`;
   }
 }
 

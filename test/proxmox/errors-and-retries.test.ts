@@ -38,7 +38,7 @@ describe('classification', () => {
     });
     expect(e.message).toMatch(/^Parameter verification failed\./);
     const net = await failure(pve.nodes('pve1').qemu(100).config.put({ net0: 'virtio,bridge=vmbr0,tag=x' }));
-    expect(net.fields['net0']).toBe('invalid format - format error');
+    expect(net.fields['net0']).toBe("invalid format - format error\nnet0.tag: type check ('integer') failed - got 'x'");
   });
 
   it('fails a linked clone of a non-template at once with Proxmox text', async () => {

@@ -32,17 +32,17 @@ describe('schema validation before anything else', () => {
 
   it('rejects a malformed net0 with the property-string detail', async () => {
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { net0: 'virtio,bridge=vmbr0,tag=abc' })).toEqual({
-      net0: 'invalid format - format error',
-      'net0.tag': "type check ('integer') failed - got 'abc'",
+      // One key per parameter, the sub-errors inside its message (pve-common JSONSchema + PVE::Exception).
+      net0: "invalid format - format error\nnet0.tag: type check ('integer') failed - got 'abc'",
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { net0: 'virtio,colour=red' })).toEqual({
       net0: 'invalid format - invalid key in comma-separated list property: colour',
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { net0: 'bridge=vmbr0' })).toMatchObject({
-      'net0.model': 'property is missing and it is not optional',
+      net0: 'invalid format - format error\nnet0.model: property is missing and it is not optional',
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { net0: 'virtio=zz:11:22:33:44:55,bridge=vmbr0' })).toMatchObject({
-      'net0.macaddr': 'invalid format - value does not look like a valid unicast MAC address',
+      net0: 'invalid format - format error\nnet0.macaddr: invalid format - value does not look like a valid unicast MAC address',
     });
   });
 
@@ -64,8 +64,7 @@ describe('schema validation before anything else', () => {
       size: 'value does not match the regex pattern',
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { memory: '8' })).toEqual({
-      memory: 'invalid format - format error',
-      'memory.current': 'value must have a minimum value of 16',
+      memory: 'invalid format - format error\nmemory.current: value must have a minimum value of 16',
     });
     expect(await rejected('GET', '/nodes/pve1/qemu/100/rrddata', { timeframe: 'decade' })).toMatchObject({
       timeframe: expect.stringContaining('enumeration'),
@@ -74,11 +73,10 @@ describe('schema validation before anything else', () => {
 
   it('validates disks, ipconfig and node formats', async () => {
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { scsi1: 'not a volume' })).toEqual({
-      scsi1: 'invalid format - format error',
-      'scsi1.file': "invalid format - unable to parse volume ID 'not a volume'",
+      scsi1: "invalid format - format error\nscsi1.file: invalid format - unable to parse volume ID 'not a volume'",
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { scsi1: 'local-lvm:10,cache=fast' })).toMatchObject({
-      'scsi1.cache': expect.stringContaining("value 'fast' does not have a value in the enumeration"),
+      scsi1: expect.stringContaining("scsi1.cache: value 'fast' does not have a value in the enumeration"),
     });
     expect(await rejected('PUT', '/nodes/pve1/qemu/100/config', { ipconfig0: 'ip=10.0.0.5,gw=10.0.0.1' })).toEqual({
       ipconfig0: 'invalid format - unable to parse ip config',
