@@ -2,7 +2,8 @@
 // while the VM is not ready), Reset VM Status (to a re-runnable state), Delete Record (only in
 // error_terminate/remove; touches neither Proxmox nor tblhosting) — plus Reinstall for an admin
 // or the owning client (REINSTALL typed exactly, a template from the product's list, no lock).
-// Each writes state and kicks the runner; none waits for a Proxmox task (invariant 1).
+// Each writes state and kicks the runner; none waits for a Proxmox task (invariant 1). Who acts:
+// `actor` in the body (module API style) or the signed `?actor=admin:<id>` of the admin API.
 import { z } from 'zod';
 import { AppError } from '../../common/errors.ts';
 import { getProductSettings } from '../../provisioner/plan/product-settings.ts';
@@ -13,6 +14,7 @@ import { defineRoute, type RouteDef } from '../http/route.ts';
 import { assertClientOwnsService } from '../whmcs/access.ts';
 import { upstream } from '../whmcs/pve.ts';
 import { activity } from '../whmcs/states.ts';
+import { adminActor as actorFromQuery } from './actor.ts';
 
 /** The spec's Reset VM Status targets. */
 export const RESET_STATES = ['ready', 'creation', 'set_ip', 'change_package', 'set_dns_records', 'terminate', 'remove'] as const;
@@ -147,8 +149,8 @@ export const vmActionRoutes: RouteDef[] = [
     summary: 'Redeploy: destroy the VM (if ours), release its IPs, clear its log, deploy from creation. Only while not ready. → {state}',
     tag,
     auth: 'shim',
-    input: z.object({ serviceId: id, actor: adminActor }),
-    handler: ({ ctx, input }) => redeploy(ctx, input.serviceId),
+    input: z.object({ serviceId: id, actor: adminActor.optional() }),
+    handler: ({ ctx, input, req }) => (input.actor ?? actorFromQuery(req), redeploy(ctx, input.serviceId)),
   }),
   defineRoute({
     method: 'post',
@@ -157,8 +159,9 @@ export const vmActionRoutes: RouteDef[] = [
       'Reset VM Status to a re-runnable state (ready, creation, set_ip, change_package, set_dns_records, terminate, remove). → {state}',
     tag,
     auth: 'shim',
-    input: z.object({ serviceId: id, actor: adminActor, state: z.enum(RESET_STATES) }),
-    handler: ({ ctx, input }) => resetStatus(ctx, input.serviceId, input.state),
+    input: z.object({ serviceId: id, actor: adminActor.optional(), state: z.enum(RESET_STATES) }),
+    audit: { before: async (ctx, input) => ({ state: (await getVm(ctx.db, input.serviceId))?.state ?? null }) },
+    handler: ({ ctx, input, req }) => (input.actor ?? actorFromQuery(req), resetStatus(ctx, input.serviceId, input.state)),
   }),
   defineRoute({
     method: 'post',
@@ -166,8 +169,9 @@ export const vmActionRoutes: RouteDef[] = [
     summary: 'Delete Record: remove the VM row (only in error_terminate or remove). Touches neither Proxmox nor tblhosting. → {deleted}',
     tag,
     auth: 'shim',
-    input: z.object({ serviceId: id, actor: adminActor }),
-    handler: ({ ctx, input }) => deleteRecord(ctx, input.serviceId),
+    input: z.object({ serviceId: id, actor: adminActor.optional() }),
+    audit: { before: async (ctx, input) => ({ state: (await getVm(ctx.db, input.serviceId))?.state ?? null }) },
+    handler: ({ ctx, input, req }) => (input.actor ?? actorFromQuery(req), deleteRecord(ctx, input.serviceId)),
   }),
   defineRoute({
     method: 'post',
@@ -178,10 +182,10 @@ export const vmActionRoutes: RouteDef[] = [
     auth: 'shim',
     input: z.object({
       serviceId: id,
-      actor: anyActor,
+      actor: anyActor.optional(),
       template: z.coerce.number().int().min(100).optional(),
       confirm: z.string().max(32).optional(),
     }),
-    handler: ({ ctx, input }) => requestReinstall(ctx, input),
+    handler: ({ ctx, input, req }) => requestReinstall(ctx, { ...input, actor: input.actor ?? actorFromQuery(req) }),
   }),
 ] as RouteDef[];

@@ -4,6 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../common/errors.ts';
 import type { GatewayContext } from '../context.ts';
+import { withAudit, type AuditSpec } from '../audit/route-audit.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -17,6 +18,8 @@ export interface RouteDef<S extends z.ZodType = z.ZodType> {
   tag: string;
   auth: Auth;
   input?: S;
+  /** Audit of this route (gateway/audit): signed non-GET routes are audited unless `false`. */
+  audit?: false | AuditSpec<z.output<S>>;
   handler(args: { input: z.output<S>; req: Request; res: Response; ctx: GatewayContext }): Promise<unknown> | unknown;
 }
 
@@ -27,8 +30,9 @@ export function defineRoute<S extends z.ZodType>(def: RouteDef<S>): RouteDef<S> 
 export function fieldErrors(err: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of err.issues) {
-    const key = i.path.join('.') || '(input)';
-    if (!Object.hasOwn(out, key)) out[key] = i.message; // not ??=: `toString` is no field of ours
+    // An unknown key is named itself, not its parent object.
+    const keys = i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.') || '(input)'];
+    for (const key of keys) if (!Object.hasOwn(out, key)) out[key] = i.code === 'unrecognized_keys' ? 'unknown field' : i.message; // not ??=: `toString` is no field of ours
   }
   return out;
 }
@@ -65,7 +69,7 @@ export function mountRoutes(
         if (!r.success) throw validationError(r.error);
         input = r.data;
       }
-      const out = await def.handler({ input, req, res, ctx });
+      const out = await withAudit(def, ctx, req, input, async () => def.handler({ input, req, res, ctx }));
       if (res.headersSent) return;
       if (out === undefined) res.status(204).end();
       else res.json(out);

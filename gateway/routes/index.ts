@@ -1,5 +1,6 @@
 // Every gateway endpoint, by area. Each area file declares its routes with defineRoute.
 import type { RouteDef } from '../http/route.ts';
+import { adminApiRoutes } from '../admin/index.ts';
 import { dnsZoneRoutes } from '../admin/dns-zones.ts';
 import { adminRoutes } from '../admin/vm-log.ts';
 import { vmActionRoutes } from '../admin/vm-actions.ts';
@@ -12,6 +13,7 @@ export const allRoutes: RouteDef[] = [
   ...adminRoutes,
   ...vmActionRoutes,
   ...dnsZoneRoutes,
+  ...adminApiRoutes,
   ...whmcsRoutes,
   ...consoleRoutes,
 ] as RouteDef[];

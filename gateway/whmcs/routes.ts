@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import { addonActivate, addonDeactivate } from './addon.ts';
 import { adminTabFields, adminTabFieldsSave } from './admin-tab.ts';
-import { changePassword, changePasswordSchema } from './change-password.ts';
 import { clientApiRoutes } from './client-api.ts';
 import { listAccounts } from './list-accounts.ts';
 import { clientArea, clientButtons } from './client-area.ts';
@@ -19,8 +18,24 @@ import { productPanel, savePanel } from './settings-panel.ts';
 import { testConnection, testConnectionSchema } from './test-connection.ts';
 
 const TAG = 'whmcs module API';
+/** Module calls that only read: not audited (every other module call is, see gateway/audit). */
+const READS = new Set(
+  'TestConnection ConfigOptions LoaderNodes LoaderTemplates LoaderStorages LoaderBridges GetProductSettings AdminCustomButtonArray ClientAreaCustomButtonArray ClientAreaAllowedFunctions AdminServicesTabFields ClientArea ListAccounts'.split(
+    ' ',
+  ),
+);
+
 const post = <S extends z.ZodType>(fn: string, summary: string, input: S, handler: RouteDef<S>['handler']) =>
-  defineRoute({ method: 'post', path: `/v1/whmcs/${fn}`, summary, tag: TAG, auth: 'shim', input, handler });
+  defineRoute({
+    method: 'post',
+    path: `/v1/whmcs/${fn}`,
+    summary,
+    tag: TAG,
+    auth: 'shim',
+    input,
+    handler,
+    ...(READS.has(fn) && { audit: false as const }),
+  });
 
 const pidCall = bareCallSchema.extend({ params: z.looseObject({ pid: positiveId }) });
 
@@ -103,12 +118,6 @@ export const whmcsRoutes: RouteDef[] = [
   post('AddonActivate', 'Run migrations. → {status, description}', bareCallSchema, ({ ctx, input }) => addonActivate(ctx, input)),
   post('AddonDeactivate', 'Drop our tables only if the setting says so. → {status, description}', bareCallSchema, ({ ctx, input }) =>
     addonDeactivate(ctx, input),
-  ),
-  post(
-    'ChangePassword',
-    'Set the new service password on the VM (guest agent, else cloud-init for the next boot). → {result, via}',
-    changePasswordSchema,
-    ({ ctx, input }) => changePassword(ctx, input),
   ),
   post('ListAccounts', 'Server sync: our VMs on params.serverid as WHMCS accounts. → {accounts}', bareCallSchema, ({ ctx, input }) =>
     listAccounts(ctx, input),

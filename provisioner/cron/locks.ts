@@ -3,6 +3,7 @@
 // several gateways sharing one database never run the same task at once. GET_LOCK belongs to a
 // connection, so the lock holds one pooled connection for the task's duration.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { dialect, type Db } from '../../common/db/connect.ts';
@@ -74,14 +75,78 @@ export async function withTaskLock<T>(
   try {
     const releaseAdvisory = await advisoryLock(o.db, task);
     if (!releaseAdvisory) return { ran: false };
+    writeHolder(o.dataDir, task);
     try {
       return { ran: true, value: await fn() };
     } finally {
+      fs.rmSync(holderFile(o.dataDir, task), { force: true });
       await releaseAdvisory();
     }
   } finally {
     await releaseFile().catch(() => {});
   }
+}
+
+/** Who holds a task's lock (host:pid) and since when: the Scheduled Tasks page shows it. */
+const holderFile = (dataDir: string, task: string) => path.join(lockDir(dataDir), `${task}.holder`);
+
+function writeHolder(dataDir: string, task: string): void {
+  fs.writeFileSync(holderFile(dataDir, task), JSON.stringify({ holder: `${os.hostname()}:${process.pid}`, since: Date.now() }));
+}
+
+export interface LockInfo {
+  locked: boolean;
+  /** host:pid of the run holding it (null when unknown, e.g. a crashed run's leftover). */
+  holder: string | null;
+  ageMs: number | null;
+  /** Older than the stale timeout (or its process is gone): taken over by the next run, clearable. */
+  stale: boolean;
+}
+
+export function lockInfo(dataDir: string, task: string, staleMs: number, now = Date.now()): LockInfo {
+  const dir = `${path.join(lockDir(dataDir), `${task}.cron`)}.lock`;
+  let mtime: number;
+  try {
+    mtime = fs.statSync(dir).mtimeMs;
+  } catch {
+    return { locked: false, holder: null, ageMs: null, stale: false };
+  }
+  let holder: string | null = null;
+  let since = mtime;
+  try {
+    const h = JSON.parse(fs.readFileSync(holderFile(dataDir, task), 'utf8')) as { holder?: string; since?: number };
+    holder = typeof h.holder === 'string' ? h.holder : null;
+    if (typeof h.since === 'number') since = h.since;
+  } catch {
+    // no holder file: a lock left by a crashed run
+  }
+  const [host, pid] = (holder ?? '').split(':');
+  const gone = host === os.hostname() && pid !== undefined && !processAlive(Number(pid));
+  return { locked: true, holder, ageMs: Math.max(0, now - since), stale: gone || now - mtime > staleMs };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Removes the locks that are stale (see lockInfo); a live run's lock is left alone. Returns the tasks. */
+export function clearStaleLocks(dataDir: string, staleMs: number): string[] {
+  const dir = lockDir(dataDir);
+  if (!fs.existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const f of fs.readdirSync(dir)) {
+    const task = f.replace(/\.cron\.lock$/, '');
+    if (task === f || !lockInfo(dataDir, task, staleMs).stale) continue;
+    fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    fs.rmSync(holderFile(dataDir, task), { force: true });
+    removed.push(task);
+  }
+  return removed;
 }
 
 export async function isLocked(o: LockOptions, task: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { Logger } from '../../common/log.ts';
 import type { Output } from '../engine/format.ts';
 import type { GlobalSettings } from '../plan/global-settings.ts';
 import { Runner } from '../runner.ts';
+import { cleanupAudit } from '../audit.ts';
 
 export interface CronContext {
   db: Db;
@@ -44,7 +45,17 @@ export const processVirtualMachines: CronTask = {
   },
 };
 
-const registry: CronTask[] = [processVirtualMachines];
+/** Audit log retention: removes rows older than the auditRetentionDays setting. */
+export const cleanupAuditLog: CronTask = {
+  name: 'cleanupAuditLog',
+  setting: 'cron.cleanupAuditLog',
+  description: 'Removes audit log entries older than the retention setting',
+  async run(ctx) {
+    return { processed: await cleanupAudit(ctx.db, ctx.settings.auditRetentionDays), errors: 0 };
+  },
+};
+
+const registry: CronTask[] = [processVirtualMachines, cleanupAuditLog];
 
 export function registerCronTask(task: CronTask): void {
   if (registry.some((t) => t.name === task.name)) throw new Error(`cron task ${task.name} is already registered`);

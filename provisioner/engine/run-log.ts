@@ -1,6 +1,7 @@
 // The VM log: every pipeline run with its steps (label, from → to, result, duration, time).
 // The most recent RUNS_KEPT runs are kept per VM (spec: VM Management → Log).
 import type { Db } from '../../common/db/connect.ts';
+import { recordPipelineOutcome } from '../audit.ts';
 
 const RUNS = 'mod_pvebridge_vm_runs';
 const STEPS = 'mod_pvebridge_vm_run_steps';
@@ -70,6 +71,7 @@ export async function finishRun(
 ): Promise<void> {
   await db(RUNS).where({ id: runId }).update({ to_state: to, result, error, finished_at: Date.now() });
   await trimRuns(db, serviceId);
+  await recordPipelineOutcome(db, { runId, serviceId, to, result, error }); // the audit log's pipeline row
 }
 
 /** Keeps the newest RUNS_KEPT runs of a VM. */

@@ -68,13 +68,14 @@ async function whmcsHeld(trx: Trx, serverId: number, serviceId: number): Promise
   return out;
 }
 
-/** Up to `need` free addresses of a pool, skipping taken ones and the gateway. */
+/** Up to `need` free addresses of a pool, skipping taken ones, the gateway and the exclusions. */
 function freeIn(pool: Pool, taken: Set<string>, need: number): string[] {
   const out: string[] = [];
   const stop = toBigInt(pool.stop);
+  const excluded = pool.exclusions.map((x) => x.split('-').map(toBigInt));
   for (let n = toBigInt(pool.start); n <= stop && out.length < need; n++) {
     const a = fromBigInt(pool.type, n);
-    if (!taken.has(a) && a !== pool.gateway) out.push(a);
+    if (!taken.has(a) && a !== pool.gateway && !excluded.some(([lo, hi = lo]) => lo! <= n && n <= hi!)) out.push(a);
   }
   return out;
 }

@@ -12,32 +12,49 @@ const ip = z
   .trim()
   .refine((v) => familyOf(v) !== undefined, 'a valid IP address');
 
-export const poolInputSchema = z
-  .object({
-    serverId: z.coerce.number().int().positive(),
-    type: z.enum(['ipv4', 'ipv6']),
-    bridge: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, 'a Proxmox bridge name such as vmbr0'),
-    vlan: z.coerce.number().int().min(0).max(4094).default(0),
-    gateway: ip,
-    mask: z.coerce.number().int(),
-    dns1: z.union([ip, z.literal('')]).default(''),
-    dns2: z.union([ip, z.literal('')]).default(''),
-    start: ip,
-    stop: ip,
-  })
-  .superRefine((p, ctx) => {
-    for (const k of ['gateway', 'start', 'stop'] as const) {
-      if (familyOf(p[k]) !== p.type)
-        ctx.addIssue({ code: 'custom', path: [k], message: `must be an ${p.type === 'ipv4' ? 'IPv4' : 'IPv6'} address` });
+/** The fields of a pool (the admin API declares its input from these). */
+export const poolFields = z.object({
+  serverId: z.coerce.number().int().positive(),
+  type: z.enum(['ipv4', 'ipv6']),
+  bridge: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, 'a Proxmox bridge name such as vmbr0'),
+  vlan: z.coerce.number().int().min(0).max(4094).default(0),
+  gateway: ip,
+  mask: z.coerce.number().int(),
+  dns1: z.union([ip, z.literal('')]).default(''),
+  dns2: z.union([ip, z.literal('')]).default(''),
+  start: ip,
+  stop: ip,
+  /** Addresses or first-last ranges inside the pool that are never allocated. */
+  exclusions: z
+    .union([z.string().max(4000), z.array(z.string().max(100)).max(500)])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((x) => x.trim()).filter(Boolean))
+    .default([]),
+});
+
+export const poolInputSchema = poolFields.superRefine((p, ctx) => {
+  for (const k of ['gateway', 'start', 'stop'] as const) {
+    if (familyOf(p[k]) !== p.type)
+      ctx.addIssue({ code: 'custom', path: [k], message: `must be an ${p.type === 'ipv4' ? 'IPv4' : 'IPv6'} address` });
+  }
+  if (!isValidPrefix(p.type, p.mask)) ctx.addIssue({ code: 'custom', path: ['mask'], message: p.type === 'ipv4' ? '1–32' : '1–128' });
+  if (familyOf(p.start) === p.type && familyOf(p.stop) === p.type && toBigInt(p.start) > toBigInt(p.stop)) {
+    ctx.addIssue({ code: 'custom', path: ['stop'], message: 'must not be below start' });
+  }
+  for (const x of p.exclusions) {
+    const [a = '', b = a] = x.split('-');
+    if (familyOf(a) !== p.type || familyOf(b) !== p.type || toBigInt(a) > toBigInt(b)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclusions'],
+        message: `'${x}' is not an ${p.type === 'ipv4' ? 'IPv4' : 'IPv6'} address or first-last range`,
+      });
+      break;
     }
-    if (!isValidPrefix(p.type, p.mask)) ctx.addIssue({ code: 'custom', path: ['mask'], message: p.type === 'ipv4' ? '1–32' : '1–128' });
-    if (familyOf(p.start) === p.type && familyOf(p.stop) === p.type && toBigInt(p.start) > toBigInt(p.stop)) {
-      ctx.addIssue({ code: 'custom', path: ['stop'], message: 'must not be below start' });
-    }
-  });
+  }
+});
 
 export type PoolInput = z.input<typeof poolInputSchema>;
 
@@ -52,6 +69,8 @@ export interface Pool {
   dns: string[];
   start: string;
   stop: string;
+  /** Canonical addresses or `first-last` ranges never allocated. */
+  exclusions: string[];
 }
 
 function parsePool(input: PoolInput): z.output<typeof poolInputSchema> {
@@ -81,6 +100,7 @@ function toRow(p: z.output<typeof poolInputSchema>) {
     dns2: p.dns2 ? canonical(p.dns2) : '',
     start_ip: canonical(p.start),
     stop_ip: canonical(p.stop),
+    exclusions: p.exclusions.map((x) => x.split('-').map(canonical).join('-')).join(',') || null,
   };
 }
 
@@ -115,6 +135,7 @@ function fromRow(r: Record<string, unknown>): Pool {
     dns: [r.dns1, r.dns2].filter((d): d is string => typeof d === 'string' && d !== ''),
     start: String(r.start_ip),
     stop: String(r.stop_ip),
+    exclusions: typeof r.exclusions === 'string' && r.exclusions ? r.exclusions.split(',') : [],
   };
 }
 
@@ -158,6 +179,7 @@ export function parseLegacyLines(serverId: number, text: string): { pools: Pool[
         .filter((d) => familyOf(d)),
       start: a,
       stop: a,
+      exclusions: [],
     });
   }
   return { pools, invalid };

@@ -28,6 +28,9 @@ export const globalSettingsSchema = z.object({
   'cron.scheduleBackup': minutes(5),
   'cron.collectingStatistics': minutes(60),
   cronLockTimeout: z.coerce.number().int().min(30).max(86_400).default(600),
+  // Audit log: rows older than this many days are removed by the cleanupAuditLog task
+  'cron.cleanupAuditLog': minutes(60),
+  auditRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
   // Pipelines (pvebridge): VMs worked at once per Proxmox node, across every gateway; the time
   // budget of one VM's run; VMs worked at once by one runner.
   nodeConcurrency: z.coerce.number().int().min(1).max(256).default(4),

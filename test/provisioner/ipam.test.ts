@@ -56,6 +56,7 @@ describe('legacy Assigned IP Addresses lines', () => {
         dns: ['8.8.8.8', '1.1.1.1'],
         start: '192.168.10.2',
         stop: '192.168.10.2',
+        exclusions: [],
       },
       {
         id: null,
@@ -68,6 +69,7 @@ describe('legacy Assigned IP Addresses lines', () => {
         dns: ['2001:4860:4860::8888'],
         start: '2001:db8::5',
         stop: '2001:db8::5',
+        exclusions: [],
       },
     ]);
     expect(invalid).toEqual(['nonsense|x|1.2.3.4|24|1.2.3.1|']);

@@ -1,0 +1,259 @@
+// Admin API: VM Management (spec §VM Management): every VM across servers, filtered, sorted and
+// keyset-paged in the database (indexes of migration 007), then one page enriched with WHMCS's
+// names and the addresses in four IN-queries — so a page costs the same at 100,000 rows as at
+// 100. Plus the raw DB record of one VM (secrets masked as __KEEP__).
+import ipaddr from 'ipaddr.js';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { Db } from '../../common/db/connect.ts';
+import { AppError } from '../../common/errors.ts';
+import { ALLOCATIONS } from '../../provisioner/ipam/allocate.ts';
+import { VMS } from '../../provisioner/vm-record.ts';
+import { adminRoute, queryInt, strictId } from './common.ts';
+import { maskSecrets } from './secrets.ts';
+
+const SORTS = { serviceId: 'service_id', state: 'state', updated: 'updated_at', server: 'server_id' } as const;
+type SortKey = keyof typeof SORTS;
+const SORT_VALUES = Object.keys(SORTS).flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
+const SERVICE_STATUS = ['Pending', 'Active', 'Suspended', 'Terminated', 'Cancelled', 'Fraud', 'Completed'] as const;
+
+export const vmListInput = z.object({
+  serverId: strictId.optional(),
+  node: z.string().trim().min(1).max(64).optional(),
+  /** One state or several, comma separated. */
+  state: z
+    .string()
+    .trim()
+    .max(400)
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, 'state names (comma separated)')
+    .optional(),
+  serviceStatus: z.enum(SERVICE_STATUS).optional(),
+  /** Search: a service id, VMID or client id; an IP (or its beginning); a domain or client name. */
+  q: z.string().trim().max(100).optional(),
+  failing: z.enum(['1', 'true']).optional(),
+  sort: z.enum(SORT_VALUES).default('-serviceId'),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]*$/, 'a cursor from nextCursor')
+    .optional(),
+  limit: queryInt(1, 200).default(50),
+});
+export type VmListInput = z.output<typeof vmListInput>;
+
+const likeEscape = (v: string) => v.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+function applySearch(db: Db, q: Knex.QueryBuilder, text: string): void {
+  if (/^\d{1,10}$/.test(text)) {
+    const n = Number(text);
+    q.where((w) => w.where('v.service_id', n).orWhere('v.vmid', n).orWhere('v.client_id', n));
+    return;
+  }
+  if (/^[0-9a-f:.]+$/i.test(text) && /[.:]/.test(text)) {
+    const exact = ipaddr.isValid(text) ? ipaddr.parse(text).toString() : null;
+    const ids = db(ALLOCATIONS).select('service_id');
+    if (exact) ids.where('address', exact);
+    else ids.where('address', 'like', `${likeEscape(text.toLowerCase())}%`);
+    q.whereIn('v.service_id', ids);
+    return;
+  }
+  const like = `%${likeEscape(text)}%`;
+  q.where((w) =>
+    w
+      .whereIn('v.service_id', db('tblhosting').where('domain', 'like', like).select('id'))
+      .orWhereIn(
+        'v.client_id',
+        db('tblclients')
+          .where((c) =>
+            c
+              .where('firstname', 'like', like)
+              .orWhere('lastname', 'like', like)
+              .orWhere('companyname', 'like', like)
+              .orWhere('email', 'like', like),
+          )
+          .select('id'),
+      )
+      .orWhere('v.vm_name', 'like', like),
+  );
+}
+
+function filtered(db: Db, i: VmListInput): Knex.QueryBuilder {
+  const q = db(`${VMS} as v`);
+  if (i.serverId !== undefined) q.where('v.server_id', i.serverId);
+  if (i.node) q.where('v.node', i.node);
+  if (i.state) {
+    const states = i.state.split(',');
+    if (states.length === 1) q.where('v.state', states[0]!);
+    else q.whereIn('v.state', states);
+  }
+  if (i.serviceStatus) q.whereIn('v.service_id', db('tblhosting').where('domainstatus', i.serviceStatus).select('id'));
+  if (i.failing) q.whereNotNull('v.last_error');
+  if (i.q) applySearch(db, q, i.q);
+  return q;
+}
+
+type Cursor = [string | number, number];
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as unknown;
+    if (Array.isArray(c) && c.length === 2 && ['string', 'number'].includes(typeof c[0]) && Number.isInteger(c[1])) return c as Cursor;
+  } catch {
+    // falls through to the refusal
+  }
+  throw new AppError('PVB_VALIDATION', 'Invalid input — cursor: not a cursor from nextCursor', { cursor: 'not a cursor from nextCursor' });
+}
+
+interface Names {
+  hosting: Map<number, Record<string, unknown>>;
+  clients: Map<number, Record<string, unknown>>;
+  products: Map<number, string>;
+  servers: Map<number, string>;
+  ips: Map<number, Array<{ address: string; family: string }>>;
+}
+
+async function names(db: Db, rows: Array<Record<string, unknown>>): Promise<Names> {
+  const sids = rows.map((r) => Number(r.service_id));
+  const uniq = (k: string) => [...new Set(rows.map((r) => Number(r[k])))];
+  const [hosting, clients, products, servers, ips] = await Promise.all([
+    db('tblhosting').whereIn('id', sids).select('id', 'domain', 'domainstatus', 'userid'),
+    db('tblclients').whereIn('id', uniq('client_id')).select('id', 'firstname', 'lastname', 'companyname'),
+    db('tblproducts').whereIn('id', uniq('product_id')).select('id', 'name'),
+    db('tblservers').whereIn('id', uniq('server_id')).select('id', 'name'),
+    db(ALLOCATIONS).whereIn('service_id', sids).orderBy(['service_id', 'position']).select('service_id', 'address', 'family'),
+  ]);
+  const byId = <T>(list: Array<Record<string, unknown>>, f: (r: Record<string, unknown>) => T) =>
+    new Map(list.map((r) => [Number(r.id), f(r)]));
+  const ipMap = new Map<number, Array<{ address: string; family: string }>>();
+  for (const r of ips as Array<Record<string, unknown>>) {
+    const list = ipMap.get(Number(r.service_id)) ?? [];
+    list.push({ address: String(r.address), family: String(r.family) });
+    ipMap.set(Number(r.service_id), list);
+  }
+  return {
+    hosting: byId(hosting, (r) => r),
+    clients: byId(clients, (r) => r),
+    products: byId(products, (r) => String(r.name)),
+    servers: byId(servers, (r) => String(r.name)),
+    ips: ipMap,
+  };
+}
+
+/** The per-row actions the spec allows in this state. */
+export function vmActions(state: string): { redeploy: boolean; reset: true; log: true; record: true; deleteRecord: boolean } {
+  return {
+    redeploy: state !== 'ready',
+    reset: true,
+    log: true,
+    record: true,
+    deleteRecord: state === 'error_terminate' || state === 'remove',
+  };
+}
+
+function item(r: Record<string, unknown>, n: Names) {
+  const sid = Number(r.service_id);
+  const h = n.hosting.get(sid);
+  const c = n.clients.get(Number(r.client_id));
+  const clientName = c ? [c.firstname, c.lastname].filter(Boolean).join(' ') || String(c.companyname ?? '') : null;
+  const state = String(r.state);
+  return {
+    serviceId: sid,
+    clientId: Number(r.client_id),
+    clientName,
+    productId: Number(r.product_id),
+    productName: n.products.get(Number(r.product_id)) ?? null,
+    serverId: Number(r.server_id),
+    serverName: n.servers.get(Number(r.server_id)) ?? null,
+    node: (r.node as string | null) ?? null,
+    vmid: r.vmid === null ? null : Number(r.vmid),
+    vmName: (r.vm_name as string | null) ?? null,
+    state,
+    serviceStatus: (h?.domainstatus as string | undefined) ?? null,
+    domain: (h?.domain as string | undefined) ?? null,
+    ips: n.ips.get(sid) ?? [],
+    lastError: (r.last_error as string | null) ?? null,
+    updatedAt: Number(r.updated_at),
+    actions: vmActions(state),
+  };
+}
+
+export async function listVms(db: Db, i: VmListInput) {
+  const desc = i.sort.startsWith('-');
+  const key = (desc ? i.sort.slice(1) : i.sort) as SortKey;
+  const col = `v.${SORTS[key]}`;
+  const dir = desc ? 'desc' : 'asc';
+  const page = filtered(db, i)
+    .select(
+      'v.service_id',
+      'v.client_id',
+      'v.product_id',
+      'v.server_id',
+      'v.node',
+      'v.vmid',
+      'v.vm_name',
+      'v.state',
+      'v.last_error',
+      'v.updated_at',
+    )
+    .orderBy([{ column: col, order: dir }, ...(key === 'serviceId' ? [] : [{ column: 'v.service_id', order: dir }])])
+    .limit(i.limit + 1);
+  if (i.cursor) {
+    const [value, sid] = decodeCursor(i.cursor);
+    const op = desc ? '<' : '>';
+    if (key === 'serviceId') page.where('v.service_id', op, sid);
+    else page.where((w) => w.where(col, op, value).orWhere((x) => x.where(col, value).andWhere('v.service_id', op, sid)));
+  }
+  const [rows, total] = await Promise.all([
+    page as Promise<Array<Record<string, unknown>>>,
+    i.cursor ? Promise.resolve(null) : filtered(db, i).count({ n: '*' }).first(),
+  ]);
+  const more = rows.length > i.limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  const n = await names(db, rows);
+  return {
+    vms: rows.map((r) => item(r, n)),
+    nextCursor: more && last ? encodeCursor([last[SORTS[key]] as string | number, Number(last.service_id)]) : null,
+    total: total ? Number((total as { n: number | string }).n) : null,
+  };
+}
+
+export const vmRoutes = [
+  adminRoute({
+    method: 'get',
+    path: '/v1/admin/vms',
+    summary:
+      'Every VM across servers: filters (serverId, node, state, serviceStatus, failing, q over service id/client/domain/IP/VMID), sort, cursor paging. → {vms, nextCursor, total}',
+    input: vmListInput,
+    handler: ({ ctx, input }) => listVms(ctx.db, input),
+  }),
+  adminRoute({
+    method: 'get',
+    path: '/v1/admin/vms/:serviceId',
+    summary: 'The raw DB record of a VM (secrets masked as __KEEP__), its addresses and allowed actions. → {record, ips, actions}',
+    input: z.object({ serviceId: strictId }),
+    async handler({ ctx, input }) {
+      const row = (await ctx.db(VMS).where({ service_id: input.serviceId }).first()) as Record<string, unknown> | undefined;
+      if (!row) throw new AppError('PVB_NOT_FOUND', `Service ${input.serviceId} has no VM record`, { serviceId: 'no VM record' });
+      const record = Object.fromEntries(
+        Object.entries(row).map(([k, v]) => {
+          if ((k === 'data' || k === 'plan') && typeof v === 'string') {
+            try {
+              return [k, maskSecrets(JSON.parse(v))];
+            } catch {
+              return [k, v];
+            }
+          }
+          return [k, v];
+        }),
+      );
+      const ips = await ctx
+        .db(ALLOCATIONS)
+        .where({ service_id: input.serviceId })
+        .orderBy('position')
+        .select('address', 'family', 'pool_id', 'status');
+      return { record, ips, actions: vmActions(String(row.state)) };
+    },
+  }),
+];
