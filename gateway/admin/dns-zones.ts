@@ -85,6 +85,34 @@ export async function testZone(ctx: GatewayContext, zoneId: number) {
   }
 }
 
+/**
+ * The legacy dns.php mapping (spec §Legacy DNS endpoint): one entry per address of every VM
+ * that has one — `{forward: FQDN, ip, reverse: the PTR name (custom rDNS, else the FQDN)}`.
+ */
+export async function legacyDnsMap(ctx: GatewayContext) {
+  const rows = (await ctx
+    .db('mod_pvebridge_vms as v')
+    .join('tblhosting as h', 'h.id', 'v.service_id')
+    .whereNotIn('v.state', ['remove', 'terminate_deleted'])
+    .whereNotIn('h.domainstatus', ['Terminated', 'Cancelled', 'Fraud'])
+    .orderBy('v.service_id')
+    .select('v.service_id', 'v.data', 'h.domain', 'h.dedicatedip', 'h.assignedips')) as Array<Record<string, unknown>>;
+  const out: Array<{ forward: string; ip: string; reverse: string }> = [];
+  for (const r of rows) {
+    const data = JSON.parse(String(r.data || '{}')) as {
+      fqdn?: string;
+      rdns?: Record<string, string>;
+      net?: { ipv4?: Array<{ address: string }>; ipv6?: Array<{ address: string }> };
+    };
+    const forward = String(data.fqdn || r.domain || '');
+    const fromNet = [...(data.net?.ipv4 ?? []), ...(data.net?.ipv6 ?? [])].map((e) => e.address);
+    const fromSvc = [String(r.dedicatedip ?? ''), ...String(r.assignedips ?? '').split(/[\s,]+/)].map((x) => x.trim()).filter(Boolean);
+    const ips = data.net ? fromNet : fromSvc;
+    for (const ip of [...new Set(ips)]) out.push({ forward, ip, reverse: data.rdns?.[ip] || forward });
+  }
+  return out;
+}
+
 async function syncDns(ctx: GatewayContext, serviceId: number) {
   const vm = await getVm(ctx.db, serviceId);
   if (!vm) throw new AppError('PVB_NOT_FOUND', `Service ${serviceId} has no VM record`);
@@ -148,6 +176,14 @@ export const dnsZoneRoutes: RouteDef[] = [
     auth: 'shim',
     input: z.object({ id }),
     handler: ({ ctx, input, req }) => (adminActor(req), testZone(ctx, input.id)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/admin/dns/legacy-map',
+    summary: 'The legacy dns.php mapping: [{forward, ip, reverse}] for every address of every VM (read only). → array',
+    tag,
+    auth: 'shim',
+    handler: ({ ctx, req }) => (adminActor(req), legacyDnsMap(ctx)),
   }),
   defineRoute({
     method: 'post',

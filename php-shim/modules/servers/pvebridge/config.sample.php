@@ -10,4 +10,8 @@ return array(
     'shared_secret' => '',
     // Seconds to wait for the gateway: the spec's "Default Timeout".
     'timeout' => 10,
+    // Legacy lib/dns/dns.php (read-only forward/reverse map): the key callers send as
+    // "Authorization: Bearer <key>", and/or caller IPs let in without it. Both empty: closed.
+    'legacy_dns_key' => '',
+    'legacy_dns_allow' => '',
 );
