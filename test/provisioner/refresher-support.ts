@@ -13,36 +13,61 @@ import { createTestDb, type TestDb } from '../support/db.ts';
 
 export const TOKEN = 'root@pam!pvebridge=5f1c3a9e-0000-4000-8000-00000000beef';
 
+export interface BulkVm {
+  vmid: number;
+  node: string;
+  name: string;
+}
+
+/** A simulator running elsewhere (its own process): only its address and token are known. */
+export interface RemoteSim {
+  url: string;
+  tokenId: string;
+  secret: string;
+}
+
+/** The bulk-seeded VMs of an in-process simulator, as addBulk takes them. */
+export const bulkOf = (sim: Simulator, vmids: number[]): BulkVm[] =>
+  vmids.map((vmid) => {
+    const vm = sim.state.vms.get(vmid)!;
+    return { vmid, node: vm.node, name: vm.config.name ?? '' };
+  });
+
 export interface LiveStack {
   t: TestDb;
   config: Config;
   seeded: Seeded;
+  /** In-process simulators (empty when the stack was given remote ones). */
   sims: Simulator[];
   serverIds: number[];
   /** Adds a service + VM record (state ready unless given) on server `server` (index). */
   addVm(vm: { vmid: number; node: string; name: string | null; state?: string; server?: number }): Promise<number>;
   /** Services + ready VM records for VMs the simulator of `server` holds, in bulk; returns the service ids. */
-  addBulk(vmids: number[], server?: number): Promise<number[]>;
+  addBulk(vms: BulkVm[], server?: number): Promise<number[]>;
   refresher(o?: Partial<RefresherOptions>): Refresher;
   /** Proxmox requests the simulators received since the last call. */
   takeRequests(): { method: string; path: string }[];
   close(): Promise<void>;
 }
 
-export async function liveStack(dialect: Dialect, o: { servers?: number; env?: Record<string, string> } = {}): Promise<LiveStack> {
+export async function liveStack(
+  dialect: Dialect,
+  o: { servers?: number; env?: Record<string, string>; remote?: RemoteSim[] } = {},
+): Promise<LiveStack> {
   const t = await createTestDb(dialect);
   const sims: Simulator[] = [];
-  for (let i = 0; i < (o.servers ?? 1); i++) sims.push(await startSimulator({ token: TOKEN, timeScale: 0.01 }));
-  const serverRow = (sim: Simulator) => ({
+  if (!o.remote) for (let i = 0; i < (o.servers ?? 1); i++) sims.push(await startSimulator({ token: TOKEN, timeScale: 0.01 }));
+  const targets: RemoteSim[] = o.remote ?? sims;
+  const serverRow = (sim: RemoteSim) => ({
     hostname: '127.0.0.1',
     ipaddress: '127.0.0.1',
     port: Number(new URL(sim.url).port),
     username: sim.tokenId,
     secure: '',
   });
-  const seeded = await seedWhmcs(t.db, { tokenSecret: sims[0]!.secret, server: serverRow(sims[0]!), service: false });
+  const seeded = await seedWhmcs(t.db, { tokenSecret: targets[0]!.secret, server: serverRow(targets[0]!), service: false });
   const serverIds = [seeded.serverId];
-  for (const sim of sims.slice(1)) {
+  for (const sim of targets.slice(1)) {
     serverIds.push(
       await insertRow(t.db, 'tblservers', {
         name: `pve-sim-${serverIds.length}`,
@@ -86,22 +111,22 @@ export async function liveStack(dialect: Dialect, o: { servers?: number; env?: R
       });
       return serviceId;
     },
-    async addBulk(vmids, server = 0) {
+    async addBulk(vms, server = 0) {
       const serverId = serverIds[server]!;
-      const state = sims[server]!.state;
+      const byVmid = new Map(vms.map((v) => [v.vmid, v]));
       // Every NOT NULL column WHMCS declares gets the fixture's blank value, as insertRow does.
       const template: Record<string, unknown> = { userid: seeded.clientId, packageid: seeded.productId, server: serverId };
       for (const c of whmcsTable('tblhosting').columns)
         if (!(c.name in template) && c.notNull && c.default === undefined && !c.autoIncrement) template[c.name] = blankValue(c);
       template.domainstatus = 'Active';
       const tag = `b${serverId}-`;
-      for (let i = 0; i < vmids.length; i += 500)
-        await t.db('tblhosting').insert(vmids.slice(i, i + 500).map((vmid) => ({ ...template, domain: `${tag}${vmid}` })));
+      for (let i = 0; i < vms.length; i += 500)
+        await t.db('tblhosting').insert(vms.slice(i, i + 500).map((v) => ({ ...template, domain: `${tag}${v.vmid}` })));
       const rows = (await t.db('tblhosting').where('domain', 'like', `${tag}%`).select('id', 'domain')) as { id: number; domain: string }[];
       const now = Date.now();
       const records = rows.map((h) => {
         const vmid = Number(h.domain.slice(tag.length));
-        const vm = state.vms.get(vmid)!;
+        const vm = byVmid.get(vmid)!;
         return {
           service_id: Number(h.id),
           client_id: seeded.clientId,
@@ -110,7 +135,7 @@ export async function liveStack(dialect: Dialect, o: { servers?: number; env?: R
           state: 'ready',
           vmid,
           node: vm.node,
-          vm_name: vm.config.name ?? null,
+          vm_name: vm.name,
           data: '{}',
           created_at: now,
           updated_at: now,

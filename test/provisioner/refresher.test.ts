@@ -5,7 +5,7 @@ import { powerOf, reconcile } from '../../provisioner/state/derive.ts';
 import { seedBulkVms } from '../../simulator/model/bulk.ts';
 import { vmUsage } from '../../simulator/model/stats.ts';
 import { testDialects } from '../support/db.ts';
-import { liveStack, stateRow, type LiveStack } from './refresher-support.ts';
+import { bulkOf, liveStack, stateRow, type LiveStack } from './refresher-support.ts';
 
 const dialects = await testDialects();
 
@@ -127,7 +127,7 @@ describe.each(dialects)('live-state refresher on %s', (dialect) => {
 
   it('writes a tick of 2,500 VMs in a constant handful of statements', async () => {
     s = await liveStack(dialect);
-    const services = await s.addBulk(seedBulkVms(s.sims[0]!.state, 2500, { firstVmid: 1000 }));
+    const services = await s.addBulk(bulkOf(s.sims[0]!, seedBulkVms(s.sims[0]!.state, 2500, { firstVmid: 1000 })));
     const r = s.refresher();
     await r.tick(); // the first tick also reads the server's credentials, once
     const sql: string[] = [];
