@@ -40,37 +40,44 @@ class Render
                 if (array_key_exists($field['key'], $overrides)) {
                     $field['value'] = $field['type'] === 'yesno' ? $overrides[$field['key']] === 'on' : $overrides[$field['key']];
                 }
-                $html .= '<tr><td class="fieldlabel">' . self::e($field['label']) . '</td><td class="fieldarea">' . self::input($field) . '</td></tr>';
+                // <label for>: every control has an accessible name.
+                $html .= '<tr><td class="fieldlabel"><label for="' . self::fieldId($field['key']) . '">' . self::e($field['label']) . '</label></td><td class="fieldarea">' . self::input($field) . '</td></tr>';
             }
             $html .= '</table></fieldset>';
         }
         return $html . '</div>';
     }
 
+    private static function fieldId($key)
+    {
+        return 'pvebridge-setting-' . self::e(preg_replace('/[^A-Za-z0-9_-]/', '_', (string) $key));
+    }
+
     private static function input(array $f)
     {
         $name = 'pvebridge_settings[' . self::e($f['key']) . ']';
+        $id = ' id="' . self::fieldId($f['key']) . '"';
         $shown = is_bool($f['default']) ? Lang::t($f['default'] ? 'config.on' : 'config.off') : $f['default'];
         $default = ' <span class="text-muted">' . self::e(Lang::t('config.default', array('value' => $shown))) . '</span>';
         switch ($f['type']) {
             case 'yesno':
                 // The hidden '' posts "off" when the box is unticked.
                 return '<input type="hidden" name="' . $name . '" value="">'
-                    . '<input type="checkbox" name="' . $name . '" value="on"' . ($f['value'] ? ' checked' : '') . '>' . $default;
+                    . '<input type="checkbox"' . $id . ' name="' . $name . '" value="on"' . ($f['value'] ? ' checked' : '') . '>' . $default;
             case 'dropdown':
-                $html = '<select name="' . $name . '" class="form-control select-inline">';
+                $html = '<select' . $id . ' name="' . $name . '" class="form-control select-inline">';
                 foreach ($f['options'] as $value => $label) {
                     $selected = (string) $value === (string) $f['value'] ? ' selected' : '';
                     $html .= '<option value="' . self::e($value) . '"' . $selected . '>' . self::e($label) . '</option>';
                 }
                 return $html . '</select>' . $default;
             case 'password':
-                return '<input type="password" name="' . $name . '" value="' . self::e($f['value']) . '" autocomplete="off" class="form-control input-inline">';
+                return '<input type="password"' . $id . ' name="' . $name . '" value="' . self::e($f['value']) . '" autocomplete="off" class="form-control input-inline">';
             case 'number':
                 $limits = (isset($f['min']) ? ' min="' . self::e($f['min']) . '"' : '') . (isset($f['max']) ? ' max="' . self::e($f['max']) . '"' : '');
-                return '<input type="number" step="any" name="' . $name . '" value="' . self::e($f['value']) . '"' . $limits . ' class="form-control input-inline">' . $default;
+                return '<input type="number"' . $id . ' step="any" name="' . $name . '" value="' . self::e($f['value']) . '"' . $limits . ' class="form-control input-inline">' . $default;
             default:
-                return '<input type="text" name="' . $name . '" value="' . self::e($f['value']) . '" class="form-control input-inline">' . $default;
+                return '<input type="text"' . $id . ' name="' . $name . '" value="' . self::e($f['value']) . '" class="form-control input-inline">' . $default;
         }
     }
 
