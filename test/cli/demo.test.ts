@@ -73,9 +73,16 @@ describe('npm run demo', () => {
       expect(await login.text()).toContain('Development stand-in for WHMCS');
       expect(info.whmcsApi).toBe(`${info.whmcs.url}/includes/api.php`);
       // The deployed VM's overview, through the real shim and gateway.
-      const page = await loginAndOpen(info.whmcs.url, info.whmcs.client);
+      // The live-state refresher reports the VM's real power state within a few ticks.
+      const running = /<th scope="row">Power<\/th><td[^>]*>Running</;
+      let page = '';
+      for (let i = 0; i < 30 && !running.test(page); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 500));
+        page = await loginAndOpen(info.whmcs.url, info.whmcs.client);
+      }
       expect(page).toMatch(/<div class="module-client-area"><div class="pvebridge-overview"/);
       expect(page).not.toMatch(/Access Denied|pvebridge-error/);
+      expect(page).toMatch(running);
     }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
