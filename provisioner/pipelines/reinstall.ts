@@ -11,6 +11,7 @@ import { macOfNic } from '../lifecycle/mac.ts';
 import { choosePlacement, templateVolumes } from '../placement.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
 import { locateTemplate } from '../plan/template.ts';
+import { isWindowsOstype, windowsAdmin, windowsEdition } from '../plan/windows.ts';
 import { loadServiceOptions, resolvePlan } from '../plan/resolve.ts';
 import { assertOurs, locate, qemu, removeSnapshots, stopVm, taskOpts, type LCtx, type LifecycleEnv } from './lifecycle-steps.ts';
 import * as cfg from './vm-config.ts';
@@ -100,7 +101,13 @@ async function prepare(ctx: LCtx): Promise<StepResult> {
   await ctx
     .db('tblhosting')
     .where({ id: ctx.vm.serviceId })
-    .update({ password: await ctx.env.conceal(newServicePassword()) });
+    .update({
+      password: await ctx.env.conceal(newServicePassword()),
+      // A Windows template logs in with the edition's admin account (ADR 0013).
+      ...(isWindowsOstype(String(tconfig.ostype ?? '')) && {
+        username: windowsAdmin(windowsEdition(String(tconfig.name ?? ''), String(tconfig.ostype)), p.osUsername),
+      }),
+    });
   await ctx.patch({
     plan: p as unknown as Record<string, unknown>,
     vmUuid: null,

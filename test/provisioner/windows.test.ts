@@ -95,13 +95,37 @@ describe('Windows deploys', () => {
       vm.startedAt = Date.now() - 60_000;
       expect(await setGuestPassword(pve, 'pve1', 100, 'Administrator', 'N3w-pass!')).toBe('agent');
       expect(vm.agentPasswords).toEqual(['Administrator']);
-      vm.startedAt = Date.now(); // the agent does not answer in the first moment after a start
+      vm.config.agent = '0'; // no guest agent configured: Proxmox refuses the agent call
       expect(await setGuestPassword(pve, 'pve1', 100, 'Administrator', 'Other-pass1')).toBe('cloudinit');
       expect(vm.config.cipassword).toBe('Other-pass1'); // Proxmox keeps Windows passwords unhashed
       expect(await setGuestPassword(pve, 'pve2', 101, 'root', 'Linux-pass1')).toBe('cloudinit'); // stopped
       expect(s.sim.state.vms.get(101)!.config.cipassword).toMatch(/^\$5\$/);
     } finally {
       await pve.close();
+    }
+  });
+});
+
+describe('reinstall onto a Windows template', () => {
+  it('switches the login to the edition admin and renders configdrive2 for cloudbase-init', async () => {
+    const { lifecycleStack } = await import('../lifecycle/support.ts');
+    const { patchVm, queuePipelineState } = await import('../../provisioner/vm-record.ts');
+    const { planSettings } = await import('./harness.ts');
+    const s = await lifecycleStack('sqlite', { scenario: { vms: [...defaultScenario().vms, DESKTOP] } });
+    try {
+      const vm = await s.deployReady(planSettings);
+      expect((await s.t.db('tblhosting').where({ id: vm.serviceId }).first('username')).username).not.toBe('Admin');
+      await patchVm(s.t.db, vm.serviceId, { data: { reinstallTemplate: 9003 } });
+      expect((await queuePipelineState(s.t.db, vm.serviceId, 'reinstall', ['ready'])).queued).toBe(true);
+      const runs = await s.runTo(vm.serviceId, 'ready');
+      expect(runs.at(-1), runs.at(-1)?.message).toMatchObject({ state: 'ready' });
+      expect((await s.t.db('tblhosting').where({ id: vm.serviceId }).first('username')).username).toBe('Admin');
+      const res = await fetch(`${s.sim.url}/__sim/cloudinit/${vm.vmid}`, { headers: { Authorization: `PVEAPIToken=${s.sim.token}` } });
+      const d = ((await res.json()) as { data: CloudinitDrive }).data;
+      expect(d.format).toBe('configdrive2');
+      expect(s.sim.state.vms.get(vm.vmid!)!.config.ciuser).toBe('Admin');
+    } finally {
+      await s.close();
     }
   });
 });
