@@ -12,10 +12,12 @@ import { createLogger } from '../../common/log.ts';
 import { getVm } from '../../provisioner/vm-record.ts';
 import { startStack, type Stack as LocalStack } from '../stack/index.ts';
 
-const HELP = `pvebridge demo [--keep-running] [--time-scale N]
+const HELP = `pvebridge demo [--keep-running] [--time-scale N] [--dns powerdns]
   Runs gateway, pipeline runner, vncproxy and the Proxmox simulator on ./data/demo.sqlite
   (recreated), then provisions one VM through a signed CreateAccount and shows every step.
   --time-scale multiplies the simulated Proxmox task durations (default 0.02).
+  --dns powerdns starts a local PowerDNS (pdns_server, sqlite3 backend, loopback) with the forward
+    and reverse zones, and shows the VM's A/AAAA/PTR answered by dig.
 `;
 
 const DEPLOY_TIMEOUT_MS = 60_000;
@@ -83,6 +85,19 @@ function sayPages(stack: LocalStack, say: (l: string) => void, keep: boolean): v
   say(`    addon page     ${w.url}/admin/addonmodules.php?module=pvebridge_admin`);
 }
 
+/** The deployed VM's names, asked of the local PowerDNS with dig. */
+async function sayDns(stack: LocalStack, fqdn: string, ips: string[], say: (l: string) => void): Promise<void> {
+  const p = stack.dns!.powerdns;
+  say(`[+] PowerDNS ${p.url} (DNS 127.0.0.1:${p.dnsPort}) zones ${stack.dns!.zones.join(', ')}:`);
+  const show = async (q: string, type: 'A' | 'AAAA' | 'PTR') =>
+    say(
+      `    dig @127.0.0.1 -p ${p.dnsPort} ${type === 'PTR' ? `-x ${q}` : `${q} ${type}`} → ${(await p.dig(q, type)).join(' ') || '(no answer)'}`,
+    );
+  await show(fqdn, 'A');
+  await show(fqdn, 'AAAA');
+  for (const ip of ips) await show(ip, 'PTR');
+}
+
 async function provisionOne(stack: LocalStack, say: (l: string) => void): Promise<boolean> {
   const serviceId = stack.seeded.serviceId!;
   const t0 = performance.now();
@@ -108,6 +123,7 @@ async function provisionOne(stack: LocalStack, say: (l: string) => void): Promis
   );
   say(`    net0 ${pve?.config.net0}; ipconfig0 ${pve?.config.ipconfig0}`);
   say(`    tblhosting.dedicatedip ${svc.dedicatedip}; assignedips ${JSON.stringify(svc.assignedips)}`);
+  if (stack.dns) await sayDns(stack, String(vm.data.fqdn), [svc.dedicatedip, ...String(svc.assignedips).split(/\s+/)].filter(Boolean), say);
   say(`[+] emails through the WHMCS API: ${(await sentMails(stack, serviceId)).join(', ') || 'none'}`);
   if (stack.vnc) {
     const link = await stack.moduleCall('AdminConsole', { serviceid: serviceId }, { type: 'admin', id: 1 });
@@ -120,11 +136,15 @@ async function provisionOne(stack: LocalStack, say: (l: string) => void): Promis
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { 'keep-running': { type: 'boolean' }, 'time-scale': { type: 'string' }, help: { type: 'boolean' } },
+    options: { 'keep-running': { type: 'boolean' }, 'time-scale': { type: 'string' }, dns: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (values.dns !== undefined && values.dns !== 'powerdns') {
+    process.stderr.write(`--dns: only "powerdns" is supported\n`);
+    return 2;
   }
   const keep = values['keep-running'] ?? false;
   const say = (line: string) => void (keep ? process.stderr : process.stdout).write(`${line}\n`);
@@ -136,6 +156,7 @@ export async function run(args: string[]): Promise<number> {
     devWhmcs: phpInstalled(),
     log: createLogger(keep ? 'info' : 'silent', process.stderr as never),
     out: (line) => say(`    ${line}`),
+    ...(values.dns === 'powerdns' && { dns: 'powerdns' as const }),
   });
   try {
     say('pvebridge demo');
@@ -165,6 +186,14 @@ export async function run(args: string[]): Promise<number> {
         secrets: stack.secrets,
         seeded: stack.seeded,
         deployed: ok,
+        dns: stack.dns
+          ? {
+              powerdns: stack.dns.powerdns.url,
+              apiKey: stack.dns.powerdns.apiKey,
+              dnsPort: stack.dns.powerdns.dnsPort,
+              zones: stack.dns.zones,
+            }
+          : null,
       })}\n`,
     );
     await new Promise<void>((resolve) => {

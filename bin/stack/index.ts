@@ -25,6 +25,8 @@ import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
 import type { ProductSettingsInput } from '../../provisioner/plan/product-settings.ts';
 import { startPipelines, type RuntimeOptions } from '../../provisioner/pipelines/runtime.ts';
 import { startRefresher } from '../../provisioner/state/refresher.ts';
+import { createZone, normName, reverseZoneOf, whmcsSealer } from '../../provisioner/dns/index.ts';
+import { startPowerDns, type PowerDns } from '../../simulator/dns/powerdns.ts';
 import { startSimulator, type ScenarioInput, type Simulator } from '../../simulator/index.ts';
 import { loadAllowlist } from '../../vncproxy/allowlist.ts';
 import { credentialsFromDb } from '../../vncproxy/credentials.ts';
@@ -85,6 +87,8 @@ export interface StackOptions {
   /** Config variables besides the stack's own (the demo passes process.env). */
   env?: Record<string, string | undefined>;
   servicePassword?: string;
+  /** Start a local PowerDNS (real pdns_server, loopback) with zones for the plan's domain and the pools. */
+  dns?: 'powerdns';
   log?: Logger;
   out?: Output;
 }
@@ -111,11 +115,41 @@ export interface Stack {
   ctx: GatewayContext | undefined;
   gateway: RunningGateway | undefined;
   vnc: RunningVncProxy | undefined;
+  /** The local PowerDNS (dns: 'powerdns') and the zones configured on it. */
+  dns: { powerdns: PowerDns; zones: string[] } | undefined;
   /** Another Pending service of the seeded client and product. */
   newService(): Promise<number>;
   /** A signed module call, as the PHP shim makes it. */
   moduleCall(fn: string, params: Record<string, unknown>, actor?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
+}
+
+/**
+ * A real pdns_server on loopback high ports with a zone for the product's main domain and the
+ * reverse zone of every IP pool, each configured as a PowerDNS zone in our database.
+ */
+async function startLocalPowerDns(db: Db, ccEncryptionHash: string, mainDomain: string | undefined) {
+  const powerdns = await startPowerDns();
+  try {
+    const pools = (await db('mod_pvebridge_ip_pools').select('gateway', 'mask')) as Array<{ gateway: string; mask: number }>;
+    const zones = [
+      ...new Set([normName(String(mainDomain ?? '').replace(/^\.+/, '')), ...pools.map((p) => reverseZoneOf(p.gateway, Number(p.mask)))]),
+    ].filter(Boolean);
+    for (const name of zones) {
+      await powerdns.createZone(name);
+      await createZone(db, whmcsSealer(ccEncryptionHash), {
+        name,
+        type: 'powerdns',
+        ttl: 300,
+        settings: { url: powerdns.url },
+        secrets: { apiKey: powerdns.apiKey },
+      });
+    }
+    return { powerdns, zones };
+  } catch (err) {
+    await powerdns.stop();
+    throw err;
+  }
 }
 
 const randomHex = (n: number) => crypto.randomBytes(n).toString('hex');
@@ -183,6 +217,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(o.v4Pool && { v4Pool: o.v4Pool }),
     });
     if (o.globalSettings) await saveGlobalSettings(db, o.globalSettings);
+    const dns = o.dns === 'powerdns' ? await startLocalPowerDns(db, secrets.ccEncryptionHash, (o.plan ?? demoPlan).mainDomain) : undefined;
+    if (dns) cleanup.push(() => dns.powerdns.stop());
     const whmcsUrl = `http://127.0.0.1:${whmcsPort}`;
     const seededPeople = people
       ? await seedPeople(db, seeded, {
@@ -260,6 +296,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ctx,
       gateway,
       vnc,
+      dns,
       newService: () => seedService(db, seeded, { password: encryptWhmcsPassword(servicePassword, secrets.ccEncryptionHash) }),
       moduleCall,
       close: closeAll,

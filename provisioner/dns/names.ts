@@ -116,3 +116,15 @@ const HOST = /^(?=.{1,253}$)(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?
 
 /** A host name fit for a PTR value or a forward record: at least two labels. */
 export const isHostname = (s: string) => HOST.test(normName(s)) && normName(s).includes('.');
+
+/**
+ * The reverse zone holding a network's PTRs, on the octet (IPv4) or nibble (IPv6) boundary at or
+ * above its prefix: 192.0.2.0/24 → 2.0.192.in-addr.arpa, 2001:db8::/64 → 16 nibbles.ip6.arpa.
+ * A /26 gives its /24 (an RFC 2317 child zone must be configured by its delegated name).
+ */
+export function reverseZoneOf(ip: string, prefix: number): string {
+  const labels = ptrName(ip).split('.');
+  const keep = parseIp(ip).kind() === 'ipv4' ? Math.floor(Math.min(prefix, 32) / 8) : Math.floor(Math.min(prefix, 128) / 4);
+  const total = parseIp(ip).kind() === 'ipv4' ? 4 : 32;
+  return labels.slice(total - keep).join('.');
+}

@@ -12,6 +12,7 @@ import {
   ptrName,
   ptrOwnerIn,
   relativeName,
+  reverseZoneOf,
   reverseZonesFor,
 } from '../../provisioner/dns/names.ts';
 
@@ -114,5 +115,15 @@ describe('zone matching', () => {
     expect(isHostname('mail')).toBe(false);
     expect(isHostname('-bad.example.com')).toBe(false);
     expect(isHostname('a..b')).toBe(false);
+  });
+});
+
+describe('reverse zone of a pool', () => {
+  it('rounds to the octet or nibble boundary at or above the prefix', () => {
+    expect(reverseZoneOf('192.0.2.0', 24)).toBe('2.0.192.in-addr.arpa');
+    expect(reverseZoneOf('192.168.130.2', 26)).toBe('130.168.192.in-addr.arpa');
+    expect(reverseZoneOf('10.1.2.3', 8)).toBe('10.in-addr.arpa');
+    expect(reverseZoneOf('2001:db8::', 32)).toBe('8.b.d.0.1.0.0.2.ip6.arpa');
+    expect(reverseZoneOf('2001:db8::2', 120)).toBe('0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
   });
 });
