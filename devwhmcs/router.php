@@ -23,6 +23,7 @@ $routes = array(
     '/admin/configproducts.php' => array('admin', 'configproducts'),
     '/admin/addonmodules.php' => array('admin', 'addonmodules'),
     '/admin/configaddonmods.php' => array('admin', 'configaddonmods'),
+    '/admin/configservers.php' => array('admin', 'configservers'),
     '/includes/api.php' => array('api', 'api'),
 );
 

@@ -126,6 +126,10 @@ function devwhmcs_admin_service_tab(array $s, $banner)
     foreach (devwhmcs_admin_custom_buttons($module, $params) as $label => $fn) {
         $commands .= '<button type="button" class="btn btn-default" data-modop="custom" data-ac="' . e($fn) . '">' . e($label) . '</button> ';
     }
+    $login = devwhmcs_call_module($module, 'LoginLink', $params);
+    if (is_string($login) && $login !== '') {
+        $rows[] = array('Login Link', $login); // a link only, as WHMCS documents for LoginLink
+    }
     $commands .= ' <label for="suspreason">Suspension reason</label> <input type="text" id="suspreason" name="suspreason">';
     $rows[] = array('Module Commands', '<div id="modcmdbtns" role="group" aria-label="Module Commands">' . $commands . '</div><div id="modcmdresult" aria-live="polite"></div>');
     $table = '';

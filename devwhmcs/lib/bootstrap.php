@@ -41,6 +41,7 @@ require_once __DIR__ . '/module.php';
 require_once __DIR__ . '/smarty.php';
 require_once __DIR__ . '/layout.php';
 require_once __DIR__ . '/capsule.php';
+require_once __DIR__ . '/whmcs-classes.php';
 
 /** WHMCS's $CONFIG global: every tblconfiguration setting by name. */
 function devwhmcs_load_config_global()

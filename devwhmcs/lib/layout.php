@@ -23,7 +23,7 @@ function devwhmcs_nav($area)
 {
     $links = array();
     if ($area === 'admin' && !empty($_SESSION['adminid'])) {
-        $links = array('index.php' => 'Admin home', 'addonmodules.php?module=pvebridge_admin' => 'pvebridge addon', 'configaddonmods.php' => 'Addon modules', 'logout.php' => 'Admin logout');
+        $links = array('index.php' => 'Admin home', 'addonmodules.php?module=pvebridge_admin' => 'pvebridge addon', 'configaddonmods.php' => 'Addon modules', 'configservers.php' => 'Servers', 'logout.php' => 'Admin logout');
     } elseif ($area === 'client' && !empty($_SESSION['uid'])) {
         $links = array('clientarea.php' => 'My Products & Services', 'logout.php' => 'Logout');
     }

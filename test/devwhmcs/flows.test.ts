@@ -4,6 +4,7 @@
 // deactivation/activation through _deactivate/_activate.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
 import { getVm } from '../../provisioner/vm-record.ts';
 import { adminLogin, browserTier, clientLogin, launch, pageStack, waitFor, type PageStack } from './support.ts';
 
@@ -116,6 +117,32 @@ describe.runIf(browserTier())('dev WHMCS flows', () => {
         await expect.poll(() => page.getByRole('button', { name: /^Deactivate / }).count()).toBe(1);
         expect(await active()).toBe(true);
         expect(await s.stack.db('tbladdonmodules').where({ module: 'pvebridge_admin', setting: 'version' }).first()).toBeTruthy();
+      }),
+    60_000,
+  );
+
+  it(
+    'Setup > Servers: AdminLink per server, Test Connection with the form values, Server Sync matches the VM',
+    () =>
+      withContext(async (context) => {
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        const sid = s.stack.seeded.serverId;
+        await page.goto(`${s.url}/admin/configservers.php`);
+        const link = page.locator('.devwhmcs-adminlink a').first();
+        expect(await link.getAttribute('href')).toBe(`https://127.0.0.1:${new URL(s.stack.sim.url).port}/`);
+        await page.getByRole('link', { name: 'Edit pve-sim' }).click();
+        await page.getByRole('button', { name: 'Test Connection' }).click();
+        await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Connected successfully!');
+        await page.getByLabel('Password').fill('not-the-token-secret');
+        await page.getByRole('button', { name: 'Test Connection' }).click();
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/^Connection failed: .+/);
+        // Nothing was saved by testing.
+        const row = await s.stack.db('tblservers').where({ id: sid }).first();
+        expect(decryptWhmcsPassword(row.password, s.stack.secrets.ccEncryptionHash)).toBe(s.stack.sim.secret);
+        await page.goto(`${s.url}/admin/configservers.php?action=sync&id=${sid}`);
+        const svc = await s.stack.db('tblhosting').where({ id: s.stack.people!.client.serviceId }).first();
+        const synced = page.getByRole('row', { name: new RegExp(svc.domain.replace(/\./g, '\\.')) });
+        expect(await synced.locator('.devwhmcs-sync-match').textContent()).toContain(`Service #${svc.id}`);
       }),
     60_000,
   );

@@ -31,6 +31,15 @@ $module = devwhmcs_service_module($sid);
 $params = devwhmcs_service_params($sid);
 $banner = '';
 
+if (req('dosinglesignon') === '1' && devwhmcs_module_function($module, 'ServiceSingleSignOn') !== null) {
+    // ServiceSingleSignOn: {success, redirectTo} → redirect; else the errorMsg as a failed banner.
+    $r = devwhmcs_call_module($module, 'ServiceSingleSignOn', $params);
+    if (is_array($r) && !empty($r['success']) && !empty($r['redirectTo'])) {
+        devwhmcs_redirect((string) $r['redirectTo']);
+    }
+    $banner = devwhmcs_custom_banner(is_array($r) && isset($r['errorMsg']) ? (string) $r['errorMsg'] : 'An unknown error occurred', $LANG);
+}
+
 if (req('modop') === 'custom' && req('a') !== '') {
     $result = devwhmcs_client_custom($module, $params, req('a'));
     if ($result === null) {
@@ -73,6 +82,11 @@ $overview = '<table class="devwhmcs-service"><tr><th scope="row">' . e($LANG['cl
 $body = $banner . ($replaces ? '' : $overview) . '<div class="module-client-area">' . $moduleHtml . '</div>';
 $buttons = devwhmcs_call_module($module, 'ClientAreaCustomButtonArray', $params);
 $body .= devwhmcs_custom_buttons(is_array($buttons) ? $buttons : array(), $sid, $LANG);
+if (devwhmcs_module_function($module, 'ServiceSingleSignOn') !== null && $service['domainstatus'] === 'Active') {
+    $meta = devwhmcs_call_module($module, 'MetaData');
+    $label = is_array($meta) && !empty($meta['ServiceSingleSignOnLabel']) ? $meta['ServiceSingleSignOnLabel'] : 'Login to Control Panel';
+    $body .= '<p><a class="btn btn-service-sso" href="clientarea.php?action=productdetails&amp;id=' . $sid . '&amp;dosinglesignon=1">' . e($label) . '</a></p>';
+}
 if (devwhmcs_module_function($module, 'ChangePassword') !== null && $service['domainstatus'] === 'Active') {
     $body .= devwhmcs_change_password_form($sid, $LANG, $pwResult, $pwMessage);
 }
