@@ -146,4 +146,32 @@ describe.runIf(browserTier())('dev WHMCS flows', () => {
       }),
     60_000,
   );
+
+  it(
+    'ChangePassword: the form shows because the module has the function; WHMCS stores the new password encrypted on success',
+    () =>
+      withContext(async (context) => {
+        const c = s.stack.people!.client;
+        const page = await clientLogin(context, s.url, c);
+        await page.goto(`${s.url}/clientarea.php?action=productdetails&id=${c.serviceId}`);
+        const form = page.getByRole('region', { name: 'Change Password' });
+        await form.getByLabel('New Password', { exact: true }).fill('Brand-new-pass-1');
+        await form.getByLabel('Confirm New Password').fill('something else');
+        await form.getByRole('button', { name: 'Save Changes' }).click();
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The passwords you entered did not match');
+        const stored = async () =>
+          decryptWhmcsPassword(
+            (await s.stack.db('tblhosting').where({ id: c.serviceId }).first()).password,
+            s.stack.secrets.ccEncryptionHash,
+          );
+        expect(await stored()).not.toBe('Brand-new-pass-1');
+        await form.getByLabel('New Password', { exact: true }).fill('Brand-new-pass-1');
+        await form.getByLabel('Confirm New Password').fill('Brand-new-pass-1');
+        await form.getByRole('button', { name: 'Save Changes' }).click();
+        await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Password Changed Successfully!');
+        expect(await stored()).toBe('Brand-new-pass-1');
+        expect(await s.stack.db('tblactivitylog').where('description', 'like', 'Module ChangePassword Successful%').first()).toBeTruthy();
+      }),
+    60_000,
+  );
 });
