@@ -79,6 +79,12 @@ function add_hook($hookPoint, $priority, $function)
     $GLOBALS['harness']['hooks'][$hookPoint][] = $function;
 }
 
+// "addonSettings": the addon's tbladdonmodules rows, through a stand-in for the bit of Capsule the shim uses.
+if (isset($job['addonSettings'])) {
+    $GLOBALS['harness_addon_settings'] = $job['addonSettings'];
+    require_once __DIR__ . '/capsule-standin.php';
+}
+
 $root = dirname(__DIR__, 2) . '/php-shim/modules';
 $module = isset($job['module']) ? $job['module'] : 'server';
 require_once $module === 'addon' ? $root . '/addons/pvebridge_admin/pvebridge_admin.php' : $root . '/servers/pvebridge/pvebridge.php';

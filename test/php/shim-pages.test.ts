@@ -2,6 +2,9 @@
 // and the Proxmox simulator: the client JSON action (ClientApi), signed replies, renders within 3 s
 // when the gateway hangs, ChangePassword, AdminLink, ListAccounts and the addon's lifecycle.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -264,6 +267,26 @@ describe.skipIf(!has('php')).each(dialects)('shim pages and functions (real php)
     });
     const meta = (await runShim({ function: 'pvebridge_MetaData' }, {})).return as Record<string, string>;
     expect(meta.ListAccountsUniqueIdentifierField).toBe('domain');
+  });
+
+  it('the gateway URL and secret come from the addon settings; a config file and the environment override them', async () => {
+    const suspend = (e: Record<string, string>, addonSettings?: Record<string, string>) =>
+      runShim({ function: 'pvebridge_SuspendAccount', args: [params()], ...(addonSettings && { addonSettings }) }, e);
+    const fromAddon = { gateway_url: gw.url, shared_secret: SECRET, timeout: '5', ca_file: '', allow_http: '' };
+    expect((await suspend({}, fromAddon)).return).toBe('success');
+    expect((await suspend({}, { ...fromAddon, shared_secret: 'wrong-secret-0123456789abcdef0123' })).return).toMatch(/bad signature/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvb-shim-config-'));
+    const file = path.join(dir, 'config.php');
+    try {
+      fs.writeFileSync(file, `<?php return array('shared_secret' => '${SECRET}');`);
+      expect(
+        (await suspend({ PVEBRIDGE_SHIM_CONFIG: file }, { ...fromAddon, shared_secret: 'wrong-secret-0123456789abcdef0123' })).return,
+      ).toBe('success');
+      const envWins = await suspend({ PVEBRIDGE_SHIM_CONFIG: file, PVEBRIDGE_GATEWAY_URL: 'http://127.0.0.1:1' }, fromAddon);
+      expect(envWins.return).toMatch(/^pvebridge gateway unreachable at http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the addon: _config has the gateway URL and the secret as a password field; _deactivate succeeds with the gateway down; _upgrade migrates', async () => {

@@ -17,6 +17,8 @@ export interface ShimJob {
   area?: 'admin' | 'client';
   /** The WHMCS page running the call, e.g. 'configproducts.php'. */
   script?: string;
+  /** The addon's settings as WHMCS keeps them in tbladdonmodules (served through a Capsule stand-in). */
+  addonSettings?: Record<string, string>;
   /** WHMCS's CSRF token for this session (defines generate_token/check_token). */
   token?: string;
 }

@@ -8,12 +8,16 @@ import { has } from '../support/tools.ts';
 import { runPhp } from './shim-support.ts';
 
 const CHECK = path.resolve('test/php/check74.php');
+const CHECK83 = path.resolve('test/php/check83.php');
 const SHIM_FILES = fs
   .readdirSync('php-shim', { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.php'))
   .map((f) => path.join('php-shim', f));
-const OWN_TEST_PHP = ['harness.php', 'render.php', 'check74.php', 'whmcs_crypto.php'].map((f) => path.join('test/php', f));
+const OWN_TEST_PHP = ['harness.php', 'render.php', 'check74.php', 'whmcs_crypto.php', 'capsule-standin.php', 'check83.php'].map((f) =>
+  path.join('test/php', f),
+);
 const NEWER = fs.readdirSync('test/php/fixtures/php8').map((f) => path.join('test/php/fixtures/php8', f));
+const BREAKS_ON_8 = fs.readdirSync('test/php/fixtures/php83').map((f) => path.join('test/php/fixtures/php83', f));
 
 describe.skipIf(!has('php'))('PHP syntax', () => {
   it('finds the shim files', () => {
@@ -51,5 +55,18 @@ describe.skipIf(!has('php'))('PHP syntax', () => {
     const r = await runPhp(CHECK, [file], '');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:2: `));
+  });
+
+  it('the shim uses nothing removed or deprecated up to PHP 8.3 (check83.php)', async () => {
+    const r = await runPhp(CHECK83, SHIM_FILES, '');
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it.each(BREAKS_ON_8)('check83 rejects %s (valid 7.4, removed or deprecated by 8.3)', async (file) => {
+    expect((await runPhp(CHECK, [file], '')).code, 'the fixture itself is valid 7.4').toBe(0);
+    const r = await runPhp(CHECK83, [file], '');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+: `));
   });
 });

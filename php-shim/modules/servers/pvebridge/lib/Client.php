@@ -48,7 +48,8 @@ class Client
     public static function settings()
     {
         $cfg = self::addonSettings();
-        $file = dirname(__DIR__) . '/config.php';
+        // PVEBRIDGE_SHIM_CONFIG names another file (tests, installs that keep secrets elsewhere).
+        $file = getenv('PVEBRIDGE_SHIM_CONFIG') ?: dirname(__DIR__) . '/config.php';
         $local = is_file($file) ? include $file : array();
         if (is_array($local)) {
             $cfg = array_merge($cfg, array_filter($local, function ($v) {
