@@ -172,4 +172,28 @@ describe.each(dialects)('dev WHMCS functions on %s', (dialect) => {
     const all = JSON.stringify(rows);
     for (const secret of [s.secrets.sharedSecret, SERVICE_PASSWORD, s.sim.secret]) expect(all).not.toContain(secret);
   });
+
+  it("hands the addon's _output modulelink, version and _lang in the admin's language, english filling gaps", async () => {
+    await s.db('tbladmins').where({ id: s.people!.admin.id }).update({ language: 'german' });
+    try {
+      const { stdout } = await promisify(execFile)(
+        'php',
+        [path.resolve('test/devwhmcs/addon-vars.php'), 'pvebridge_admin', String(s.people!.admin.id)],
+        {
+          env: { PATH: process.env.PATH ?? '', DEVWHMCS_CONFIG: s.devWhmcs!.configFile },
+        },
+      );
+      const { vars, english } = JSON.parse(stdout) as {
+        vars: Record<string, unknown> & { _lang: Record<string, string> };
+        english: Record<string, string>;
+      };
+      const installed = await s.db('tbladdonmodules').where({ module: 'pvebridge_admin', setting: 'version' }).first();
+      expect(vars).toMatchObject({ modulelink: 'addonmodules.php?module=pvebridge_admin', version: installed.value });
+      expect(Object.keys(english).length).toBeGreaterThan(0);
+      expect(Object.keys(vars._lang)).toEqual(expect.arrayContaining(Object.keys(english)));
+      expect(Object.keys(english).some((k) => vars._lang[k] !== english[k])).toBe(true); // German, not English
+    } finally {
+      await s.db('tbladmins').where({ id: s.people!.admin.id }).update({ language: 'english' });
+    }
+  });
 });
