@@ -142,7 +142,7 @@ describe.each(dialects)('client overview from the live-state cache on %s', (dial
     await refresher.tick();
     const res = await api.call('ClientArea', { actor: client(api.seeded.clientId + 999), params: { serviceid: api.seeded.serviceId } });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { code: 'PVB_ACCESS_DENIED', message: 'Access Denied' } });
+    expect(res.body).toEqual({ error: { code: 'PVB_ACCESS_DENIED', message: 'Access Denied', key: 'error.access_denied' } });
     expect(refresher.watching()).toEqual([]);
   });
 });
