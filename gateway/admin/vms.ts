@@ -105,39 +105,20 @@ function decodeCursor(raw: string): Cursor {
   throw new AppError('PVB_VALIDATION', 'Invalid input — cursor: not a cursor from nextCursor', { cursor: 'not a cursor from nextCursor' });
 }
 
-interface Names {
-  hosting: Map<number, Record<string, unknown>>;
-  clients: Map<number, Record<string, unknown>>;
-  products: Map<number, string>;
-  servers: Map<number, string>;
-  ips: Map<number, Array<{ address: string; family: string }>>;
-}
-
-async function names(db: Db, rows: Array<Record<string, unknown>>): Promise<Names> {
-  const sids = rows.map((r) => Number(r.service_id));
-  const uniq = (k: string) => [...new Set(rows.map((r) => Number(r[k])))];
-  const [hosting, clients, products, servers, ips] = await Promise.all([
-    db('tblhosting').whereIn('id', sids).select('id', 'domain', 'domainstatus', 'userid'),
-    db('tblclients').whereIn('id', uniq('client_id')).select('id', 'firstname', 'lastname', 'companyname'),
-    db('tblproducts').whereIn('id', uniq('product_id')).select('id', 'name'),
-    db('tblservers').whereIn('id', uniq('server_id')).select('id', 'name'),
-    db(ALLOCATIONS).whereIn('service_id', sids).orderBy(['service_id', 'position']).select('service_id', 'address', 'family'),
-  ]);
-  const byId = <T>(list: Array<Record<string, unknown>>, f: (r: Record<string, unknown>) => T) =>
-    new Map(list.map((r) => [Number(r.id), f(r)]));
-  const ipMap = new Map<number, Array<{ address: string; family: string }>>();
-  for (const r of ips as Array<Record<string, unknown>>) {
-    const list = ipMap.get(Number(r.service_id)) ?? [];
+/** The page's addresses, one IN-query. */
+async function ipsOf(db: Db, sids: number[]): Promise<Map<number, Array<{ address: string; family: string }>>> {
+  const out = new Map<number, Array<{ address: string; family: string }>>();
+  if (!sids.length) return out;
+  const rows = (await db(ALLOCATIONS)
+    .whereIn('service_id', sids)
+    .orderBy(['service_id', 'position'])
+    .select('service_id', 'address', 'family')) as Array<Record<string, unknown>>;
+  for (const r of rows) {
+    const list = out.get(Number(r.service_id)) ?? [];
     list.push({ address: String(r.address), family: String(r.family) });
-    ipMap.set(Number(r.service_id), list);
+    out.set(Number(r.service_id), list);
   }
-  return {
-    hosting: byId(hosting, (r) => r),
-    clients: byId(clients, (r) => r),
-    products: byId(products, (r) => String(r.name)),
-    servers: byId(servers, (r) => String(r.name)),
-    ips: ipMap,
-  };
+  return out;
 }
 
 /** The per-row actions the spec allows in this state. */
@@ -151,27 +132,25 @@ export function vmActions(state: string): { redeploy: boolean; reset: true; log:
   };
 }
 
-function item(r: Record<string, unknown>, n: Names) {
+function item(r: Record<string, unknown>, ips: Map<number, Array<{ address: string; family: string }>>) {
   const sid = Number(r.service_id);
-  const h = n.hosting.get(sid);
-  const c = n.clients.get(Number(r.client_id));
-  const clientName = c ? [c.firstname, c.lastname].filter(Boolean).join(' ') || String(c.companyname ?? '') : null;
+  const clientName = [r.firstname, r.lastname].filter(Boolean).join(' ') || (r.companyname ? String(r.companyname) : null);
   const state = String(r.state);
   return {
     serviceId: sid,
     clientId: Number(r.client_id),
     clientName,
     productId: Number(r.product_id),
-    productName: n.products.get(Number(r.product_id)) ?? null,
+    productName: (r.product_name as string | null) ?? null,
     serverId: Number(r.server_id),
-    serverName: n.servers.get(Number(r.server_id)) ?? null,
+    serverName: (r.server_name as string | null) ?? null,
     node: (r.node as string | null) ?? null,
     vmid: r.vmid === null ? null : Number(r.vmid),
     vmName: (r.vm_name as string | null) ?? null,
     state,
-    serviceStatus: (h?.domainstatus as string | undefined) ?? null,
-    domain: (h?.domain as string | undefined) ?? null,
-    ips: n.ips.get(sid) ?? [],
+    serviceStatus: (r.domainstatus as string | null) ?? null,
+    domain: (r.domain as string | null) ?? null,
+    ips: ips.get(sid) ?? [],
     lastError: (r.last_error as string | null) ?? null,
     updatedAt: Number(r.updated_at),
     actions: vmActions(state),
@@ -184,6 +163,11 @@ export async function listVms(db: Db, i: VmListInput) {
   const col = `v.${SORTS[key]}`;
   const dir = desc ? 'desc' : 'asc';
   const page = filtered(db, i)
+    // WHMCS's names by primary key, joined for the page's rows only (the LIMIT walks v's index).
+    .leftJoin('tblhosting as h', 'h.id', 'v.service_id')
+    .leftJoin('tblclients as c', 'c.id', 'v.client_id')
+    .leftJoin('tblproducts as p', 'p.id', 'v.product_id')
+    .leftJoin('tblservers as s', 's.id', 'v.server_id')
     .select(
       'v.service_id',
       'v.client_id',
@@ -196,6 +180,7 @@ export async function listVms(db: Db, i: VmListInput) {
       'v.last_error',
       'v.updated_at',
     )
+    .select('h.domain', 'h.domainstatus', 'c.firstname', 'c.lastname', 'c.companyname', 'p.name as product_name', 's.name as server_name')
     .orderBy([{ column: col, order: dir }, ...(key === 'serviceId' ? [] : [{ column: 'v.service_id', order: dir }])])
     .limit(i.limit + 1);
   if (i.cursor) {
@@ -211,9 +196,12 @@ export async function listVms(db: Db, i: VmListInput) {
   const more = rows.length > i.limit;
   if (more) rows.pop();
   const last = rows[rows.length - 1];
-  const n = await names(db, rows);
+  const ips = await ipsOf(
+    db,
+    rows.map((r) => Number(r.service_id)),
+  );
   return {
-    vms: rows.map((r) => item(r, n)),
+    vms: rows.map((r) => item(r, ips)),
     nextCursor: more && last ? encodeCursor([last[SORTS[key]] as string | number, Number(last.service_id)]) : null,
     total: total ? Number((total as { n: number | string }).n) : null,
   };
