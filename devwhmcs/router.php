@@ -24,6 +24,7 @@ $routes = array(
     '/admin/addonmodules.php' => array('admin', 'addonmodules'),
     '/admin/configaddonmods.php' => array('admin', 'configaddonmods'),
     '/admin/configservers.php' => array('admin', 'configservers'),
+    '/admin/configaddons.php' => array('admin', 'configaddons'),
     '/includes/api.php' => array('api', 'api'),
 );
 

@@ -791,3 +791,45 @@ CREATE TABLE `tblemails` (
   PRIMARY KEY (`id`),
   KEY `userid` (`userid`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+-- RECONSTRUCTED for the dev WHMCS: product addons (Setup > Products/Services > Product Addons),
+-- whose `module` can be a provisioning module; its Module Settings live in
+-- tblmodule_configuration (entity_type 'addon', setting_name configoptionN), not in tbladdons.
+CREATE TABLE `tbladdons` (
+  `id` int(10) NOT NULL AUTO_INCREMENT,
+  `packages` text NOT NULL,
+  `name` text NOT NULL,
+  `description` text NOT NULL,
+  `billingcycle` text NOT NULL,
+  `allowqty` tinyint(1) NOT NULL DEFAULT 0,
+  `tax` tinyint(1) NOT NULL DEFAULT 0,
+  `showorder` tinyint(1) NOT NULL DEFAULT 0,
+  `hidden` tinyint(1) NOT NULL DEFAULT 0,
+  `retired` tinyint(1) NOT NULL DEFAULT 0,
+  `downloads` text NOT NULL,
+  `autoactivate` text NOT NULL,
+  `suspendproduct` tinyint(1) NOT NULL DEFAULT 0,
+  `welcomeemail` int(10) NOT NULL DEFAULT 0,
+  `type` varchar(16) NOT NULL DEFAULT '',
+  `module` varchar(32) NOT NULL DEFAULT '',
+  `server_group_id` int(10) NOT NULL DEFAULT 0,
+  `prorate` tinyint(1) NOT NULL DEFAULT 0,
+  `weight` int(2) NOT NULL DEFAULT 0,
+  `autolinkby` text NOT NULL,
+  `created_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `updated_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `tblmodule_configuration` (
+  `id` int(10) unsigned NOT NULL AUTO_INCREMENT,
+  `entity_type` varchar(8) NOT NULL DEFAULT '',
+  `entity_id` int(10) unsigned NOT NULL DEFAULT 0,
+  `setting_name` varchar(16) NOT NULL DEFAULT '',
+  `friendly_name` varchar(64) NOT NULL DEFAULT '',
+  `value` text NOT NULL,
+  `created_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `updated_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (`id`),
+  KEY `entity_type_id` (`entity_type`,`entity_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;

@@ -174,4 +174,38 @@ describe.runIf(browserTier())('dev WHMCS flows', () => {
       }),
     60_000,
   );
+
+  it(
+    "a product addon's Module Settings (configaddons.php, id = the addon's id) save to tblmodule_configuration",
+    () =>
+      withContext(async (context) => {
+        // Addon id 1 = product id 1: the page's `id` must not be taken for a product.
+        const [addonId] = await s.stack.db('tbladdons').insert({
+          packages: String(s.stack.seeded.productId),
+          name: 'Extra VM',
+          description: '',
+          billingcycle: 'Monthly',
+          downloads: '',
+          autoactivate: '',
+          autolinkby: '',
+          module: 'pvebridge',
+          server_group_id: (await s.stack.db('tblproducts').where({ id: s.stack.seeded.productId }).first()).servergroup,
+        });
+        expect(Number(addonId)).toBe(s.stack.seeded.productId);
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        await page.goto(`${s.url}/admin/configaddons.php?action=manage&id=${addonId}`);
+        const nodes = page.getByRole('combobox', { name: 'Target node' });
+        await nodes.selectOption('pve3');
+        expect(await page.locator(`.pvebridge-panel[data-product="${s.stack.seeded.productId}"]`).count()).toBe(0);
+        await page.getByRole('button', { name: 'Save Changes' }).click();
+        await page.waitForURL(/success=true/);
+        const row = await s.stack
+          .db('tblmodule_configuration')
+          .where({ entity_type: 'addon', entity_id: addonId, setting_name: 'configoption1' })
+          .first();
+        expect(row.value).toBe('pve3');
+        expect((await s.stack.db('tblproducts').where({ id: s.stack.seeded.productId }).first()).configoption1).not.toBe('pve3');
+      }),
+    60_000,
+  );
 });
