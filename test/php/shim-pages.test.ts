@@ -289,6 +289,38 @@ describe.skipIf(!has('php')).each(dialects)('shim pages and functions (real php)
     }
   });
 
+  it('the addon pages’ JSON action forwards to /v1/admin/* signed as the logged-in admin, CSRF-checked', async () => {
+    await runShim({ function: 'pvebridge_SuspendAccount', args: [params()], session: { adminid: 1 }, area: 'admin' }, env);
+    const adminApi = (post: Record<string, string>, session: Record<string, unknown> = { adminid: 1 }) =>
+      runShim(
+        {
+          module: 'addon',
+          function: 'pvebridge_admin_output',
+          args: [{ modulelink: 'addonmodules.php?module=pvebridge_admin' }],
+          area: 'admin',
+          script: 'addonmodules.php',
+          session,
+          token: CSRF,
+          request: { module: 'pvebridge_admin', json: '1' },
+          post: { token: CSRF, ...post },
+        },
+        env,
+      );
+    // A caller's own actor= is replaced by the session's admin.
+    const r = await adminApi({ method: 'get', path: '/v1/admin/audit?limit=5&actor=admin:999' });
+    expect(r.exited).toBe(true);
+    const a = JSON.parse(r.output) as { ok: boolean; data: { entries: Array<{ action: string; actorType: string; actorId: number }> } };
+    expect(a.ok).toBe(true);
+    expect(a.data.entries.map((e) => e.action)).toContain('whmcs.SuspendAccount');
+    expect(r.modulelog[0]!.action).toBe('AdminApi GET /v1/admin/audit?limit=5&actor=admin%3A1');
+    const forged = JSON.parse((await adminApi({ method: 'get', path: '/v1/admin/audit', token: 'wrong' })).output);
+    expect(forged.error.key).toBe('error.session');
+    const outside = JSON.parse((await adminApi({ method: 'get', path: '/v1/whmcs/CreateAccount' })).output);
+    expect(outside.error.key).toBe('error.validation');
+    const anonymous = JSON.parse((await adminApi({ method: 'get', path: '/v1/admin/audit' }, {})).output);
+    expect(anonymous.error.key).toBe('error.access_denied');
+  });
+
   it('the addon: _config has the gateway URL and the secret as a password field; _deactivate succeeds with the gateway down; _upgrade migrates', async () => {
     const cfg = (await runShim({ module: 'addon', function: 'pvebridge_admin_config', session: { adminid: 1, adminlang: 'german' } }, {}))
       .return as { fields: Record<string, { Type: string; FriendlyName: string }> };

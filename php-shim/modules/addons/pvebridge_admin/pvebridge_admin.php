@@ -17,6 +17,7 @@ if (!defined('WHMCS')) {
 require_once dirname(__DIR__, 2) . '/servers/pvebridge/lib/Client.php';
 require_once dirname(__DIR__, 2) . '/servers/pvebridge/lib/Shim.php';
 require_once dirname(__DIR__, 2) . '/servers/pvebridge/lib/Lang.php';
+require_once __DIR__ . '/lib/AdminApi.php';
 
 if (!defined('PVEBRIDGE_ADMIN_VERSION')) {
     define('PVEBRIDGE_ADMIN_VERSION', '0.2.0');
@@ -82,10 +83,14 @@ function pvebridge_admin_upgrade($vars)
 /**
  * Admin pages: addonmodules.php?module=pvebridge_admin&action=PAGE. A page is a file
  * pages/<action>.php defining pvebridge_admin_page_<action>($vars) (added by the pages that need
- * it); an unknown action shows a translated notice. Echoes, as WHMCS's _output does.
+ * it); an unknown action shows a translated notice. Echoes, as WHMCS's _output does. With `json=1`
+ * it is the pages' JSON action instead (lib/AdminApi.php).
  */
 function pvebridge_admin_output($vars)
 {
+    if (!empty($_REQUEST['json'])) {
+        \WHMCS\Module\Addon\PvebridgeAdmin\AdminApi::handle(); // the pages' JSON action; ends the request
+    }
     $action = isset($_REQUEST['action']) && is_string($_REQUEST['action']) ? $_REQUEST['action'] : '';
     $action = preg_match('/^[a-z][a-z0-9_]{0,40}$/', $action) ? $action : 'index';
     $file = __DIR__ . '/pages/' . $action . '.php';
