@@ -8,6 +8,7 @@ import type { GatewayContext } from '../context.ts';
 import { assertActor, assertClientOwnsService } from './access.ts';
 import { commandByFn, commands, runCommand } from './commands.ts';
 import { overviewVars } from './client-area.ts';
+import { rdnsSave, rdnsView } from './rdns.ts';
 import { serviceCallSchema, type ServiceCall } from './schemas.ts';
 
 /** The client commands (Start, Stop, …): those of the command table a product can grant. */
@@ -26,6 +27,9 @@ export const clientApiSchema = z.discriminatedUnion('op', [
   op('overview', z.object({}).strict().default({})),
   // A client command; answers the overview right after, so the page updates without a second call.
   op('command', z.object({ fn: z.enum(CLIENT_FNS) }).strict()),
+  // The reverse DNS page: the table (with each PTR's live status), and saving it.
+  op('rdns', z.object({}).strict().default({})),
+  op('rdnsSave', z.object({ entries: z.record(z.string().max(45), z.string().max(253)), verify: z.boolean().optional() }).strict()),
 ]);
 export type ClientApiCall = z.output<typeof clientApiSchema>;
 
@@ -38,6 +42,10 @@ export async function clientApi(ctx: GatewayContext, call: ClientApiCall): Promi
       await runCommand(ctx, commandByFn.get(call.args.fn)!, call);
       return { result: 'success', overview: await overviewVars(ctx, call.params.serviceid) };
     }
+    case 'rdns':
+      return rdnsView(ctx, call);
+    case 'rdnsSave':
+      return rdnsSave(ctx, call);
   }
 }
 
@@ -51,7 +59,7 @@ export const clientApiRoutes: RouteDef[] = [
     input: clientApiSchema,
     // The overview is polled every few seconds: a read, not an action.
     audit: {
-      skip: (i) => i.op === 'overview',
+      skip: (i) => i.op === 'overview' || i.op === 'rdns',
       actionOf: (i) => (i.op === 'command' ? `whmcs.ClientApi.${i.args.fn}` : `whmcs.ClientApi.${i.op}`),
     },
     handler: ({ ctx, input }) => clientApi(ctx, input),

@@ -7,3 +7,4 @@ export { createDnsLayer, wantedRecords, type DnsLayer, type DnsLayerOptions, typ
 export { dnsTargetOf } from './target.ts';
 export * from './zones.ts';
 export { dnsStepResult, dnsSummary } from './step.ts';
+export { openRdnsTicket } from './ticket.ts';
