@@ -86,11 +86,27 @@ export function composeOverview(
   };
 }
 
-/** The overview of a service already loaded (and access-checked) by the caller: two queries. */
+/** How long the overview reuses a product's client-area permissions (commands re-check them). */
+const PERMISSIONS_TTL_MS = 2000;
+const permissionCache = new WeakMap<object, Map<number, { at: number; value: Promise<Record<ClientPermission, boolean>> }>>();
+
+/** The product's granted permissions, read at most every PERMISSIONS_TTL_MS per database. */
+function permissionsOf(ctx: GatewayContext, productId: number): Promise<Record<ClientPermission, boolean>> {
+  let perDb = permissionCache.get(ctx.db);
+  if (!perDb) permissionCache.set(ctx.db, (perDb = new Map()));
+  const hit = perDb.get(productId);
+  if (hit && Date.now() - hit.at < PERMISSIONS_TTL_MS) return hit.value;
+  const value = grantedPermissions(ctx.db, productId);
+  perDb.set(productId, { at: Date.now(), value });
+  value.catch(() => perDb.delete(productId));
+  return value;
+}
+
+/** The overview of a service already loaded (and access-checked) by the caller: one query. */
 export async function overviewOf(ctx: GatewayContext, s: ServiceRow): Promise<OverviewVars> {
   ctx.refresher?.watch(s.id);
   const { row, live } = await vmWithLiveState(ctx.db, s.id);
-  return composeOverview(s, row ? fromRow(row) : undefined, live, await grantedPermissions(ctx.db, s.productId));
+  return composeOverview(s, row ? fromRow(row) : undefined, live, await permissionsOf(ctx, s.productId));
 }
 
 /**
