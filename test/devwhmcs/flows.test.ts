@@ -208,4 +208,23 @@ describe.runIf(browserTier())('dev WHMCS flows', () => {
       }),
     60_000,
   );
+
+  it(
+    'the Module Commands runner opens a `window|URL` reply in a new window (the admin Console)',
+    () =>
+      withContext(async (context) => {
+        const c = s.stack.people!.client;
+        const vm = (await getVm(s.stack.db, c.serviceId))!;
+        await waitFor(async () => s.stack.sim.state.vms.get(vm.vmid!)?.status === 'running', 20_000, 'the VM to run');
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        await page.goto(`${s.url}/admin/clientsservices.php?userid=${c.userId}&id=${c.serviceId}`);
+        const popup = context.waitForEvent('page');
+        await page.getByRole('group', { name: 'Module Commands' }).getByRole('button', { name: 'Console', exact: true }).click();
+        const opened = await popup;
+        expect(opened.url()).toMatch(new RegExp(`^${s.stack.vnc!.url}/console/${c.serviceId}`));
+        // The tab itself stays: a window| reply does not replace #servicecontent.
+        expect(await page.getByRole('group', { name: 'Module Commands' }).isVisible()).toBe(true);
+      }),
+    60_000,
+  );
 });
