@@ -161,23 +161,23 @@ export class Refresher {
     const moved = results.flatMap((r) => r.moved);
     const ourIds = new Set(rows.map((r) => Number(r.service_id)));
     const gone = [...prev.keys()].filter((id) => !ourIds.has(id));
-    await db.transaction(async (trx) => {
-      statements += await upsertLiveStates(trx, states);
-      // A moved VM (HA, migration): its record follows it, unless someone else moved it meanwhile.
-      for (const m of moved) {
-        await trx(VMS)
-          .where({ service_id: m.serviceId })
-          .where((q) => (m.from === null ? q.whereNull('node') : q.where('node', m.from)))
-          .update({ node: m.to, updated_at: started });
-        statements++;
-      }
-      for (let i = 0; i < gone.length; i += 1000) {
-        await trx(VM_STATE)
-          .whereIn('service_id', gone.slice(i, i + 1000))
-          .delete();
-        statements++;
-      }
-    });
+    // No transaction: the cache is rewritten whole every tick, so a half-written tick is harmless,
+    // and page reads (SQLite has one connection) slip in between the statements instead of waiting.
+    statements += await upsertLiveStates(db, states);
+    // A moved VM (HA, migration): its record follows it, unless someone else moved it meanwhile.
+    for (const m of moved) {
+      await db(VMS)
+        .where({ service_id: m.serviceId })
+        .where((q) => (m.from === null ? q.whereNull('node') : q.where('node', m.from)))
+        .update({ node: m.to, updated_at: started });
+      statements++;
+    }
+    for (let i = 0; i < gone.length; i += 1000) {
+      await db(VM_STATE)
+        .whereIn('service_id', gone.slice(i, i + 1000))
+        .delete();
+      statements++;
+    }
     for (const m of moved) this.log.info({ serviceId: m.serviceId, from: m.from, to: m.to }, 'VM moved node');
     const report: TickReport = {
       servers: byServer.size,
