@@ -5,6 +5,10 @@
 //      per-node-concurrency ideal (each node's task time divided by its slot count, slowest node),
 //      and against a sequential one-VM-at-a-time baseline (measured on a sample, scaled to N).
 // One JSON line per figure, then a markdown table. Loopback only; every loop is bounded.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../../common/log.ts';
 import type { Dialect } from '../../common/db/connect.ts';
 import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
@@ -27,6 +31,7 @@ Transport.prototype.call = function (this: Transport, method, path, ...rest) {
   return call.call(this, method, path, ...rest) as never;
 } as typeof call;
 
+const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const DB = arg('db', 'sqlite') as Dialect;
 const SCALE_ONE = Number(arg('scale-one', '0.5'));
@@ -120,14 +125,36 @@ async function waitAllReady(s: Stack, ids: number[]): Promise<void> {
 }
 
 /** (b) many VMs at once vs the per-node ideal, and a sequential baseline. */
-async function manyDeploys(): Promise<void> {
+/** A second gateway process on the same database and Proxmox (gateway-process.ts). */
+async function secondGateway(s: Stack): Promise<{ stop(): Promise<number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'gateway-process.ts')], {
+    env: { ...process.env, BENCH_DB_URL: s.t.url, BENCH_CONFIG: JSON.stringify(s.config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) throw new Error('second gateway did not start');
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      const last = await lines.next();
+      return last.done ? 0 : (JSON.parse(String(last.value)) as { cpuMs: number }).cpuMs;
+    },
+  };
+}
+
+/** (b) many VMs at once vs the per-node ideal (one or two gateways), and a sequential baseline. */
+async function manyDeploys(gateways: number): Promise<number> {
   const { s, stopSim } = await manyStack();
+  const sfx = gateways > 1 ? `_${gateways}gw` : '';
   try {
     const ids: number[] = [];
-    for (let i = 0; i < VMS + SEQ_SAMPLE; i++) ids.push(await s.newService());
+    const seqSample = gateways > 1 ? 0 : SEQ_SAMPLE;
+    for (let i = 0; i < VMS + seqSample; i++) ids.push(await s.newService());
     const burst = ids.slice(0, VMS);
     for (const id of burst) await queueVm(s, id);
     const runner = await createRunner({ db: s.t.db, config: s.config, ...runtime(100) });
+    const other = gateways > 1 ? await secondGateway(s) : undefined;
     // Every statement of the burst, by shape (literals stripped): the round trips per deploy.
     const shapes = new Map<string, number>();
     let queries = 0;
@@ -144,6 +171,7 @@ async function manyDeploys(): Promise<void> {
     await waitAllReady(s, burst);
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const otherCpuMs = (await other?.stop()) ?? 0;
     s.t.db.off('query', onQuery);
     const apiCalls = [...calls.values()].reduce((a, n) => a + n, 0);
     if (process.argv.includes('--queries'))
@@ -151,7 +179,7 @@ async function manyDeploys(): Promise<void> {
     const polls = [...shapes].filter(([k]) => k.includes('count(*)') && k.includes('`state` = ?')).reduce((a, [, n]) => a + n, 0);
     if (process.argv.includes('--queries'))
       for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${(n / VMS).toFixed(2)}/VM  ${k}\n`);
-    const cpuPerVm = (cpu.user + cpu.system) / 1000 / VMS;
+    const cpuPerVm = ((cpu.user + cpu.system) / 1000 + otherCpuMs) / VMS;
     // The ideal: each node works PER_NODE VMs at once and never waits for us.
     const vms = (await s.t.db('mod_pvebridge_vms').whereIn('service_id', burst).select('vmid', 'node')) as Array<{
       vmid: number;
@@ -163,6 +191,13 @@ async function manyDeploys(): Promise<void> {
     const spread = [...perNode.keys()].length;
 
     const sample = ids.slice(VMS);
+    if (gateways > 1) {
+      await runner.stop();
+      emit(`many_wall${sfx}`, wall, 's', { vms: VMS, gateways, db: DB, nodes_used: spread });
+      emit(`ideal_ratio${sfx}`, wall / ideal, 'x', { target: '≤ 1.2' });
+      emit(`gateway_cpu_per_deploy${sfx}`, cpuPerVm, 'ms', { note: 'both gateway processes, per VM' });
+      return wall;
+    }
     const s0 = performance.now();
     for (const id of sample) {
       await queueVm(s, id);
@@ -172,7 +207,14 @@ async function manyDeploys(): Promise<void> {
     const perVm = (performance.now() - s0) / 1000 / sample.length;
     await runner.stop();
     const sequential = perVm * VMS;
-    emit('many_wall', wall, 's', { vms: VMS, nodes: NODES, node_concurrency: PER_NODE, time_scale: SCALE_MANY, nodes_used: spread });
+    emit('many_wall', wall, 's', {
+      vms: VMS,
+      nodes: NODES,
+      node_concurrency: PER_NODE,
+      time_scale: SCALE_MANY,
+      nodes_used: spread,
+      db: DB,
+    });
     emit('many_ideal', ideal, 's', { vms: VMS });
     emit('ideal_ratio', wall / ideal, 'x', { target: '≤ 1.2' });
     emit('sequential_per_vm', perVm, 's', { sample: sample.length });
@@ -183,7 +225,9 @@ async function manyDeploys(): Promise<void> {
     emit('db_queries_per_deploy', (queries - polls) / VMS, 'queries', { note: "the bench's own readiness polls excluded" });
     emit('gateway_cpu_per_deploy', cpuPerVm, 'ms', {
       note: 'CPU of the gateway process (runner + DB) per VM; the simulator runs in its own process',
+      target: '≤ 20',
     });
+    return wall;
   } finally {
     stopSim();
     await s.close();
@@ -208,7 +252,13 @@ async function tick(): Promise<void> {
 
 const ONLY = arg('only', 'all');
 if (ONLY === 'all' || ONLY === 'one') await oneDeploy();
-if (ONLY === 'all' || ONLY === 'many') await manyDeploys();
+if (ONLY === 'all' || ONLY === 'many') {
+  const gateways = arg('gateways', '1').split(',').map(Number);
+  const walls = new Map<number, number>();
+  for (const g of gateways) walls.set(g, await manyDeploys(g));
+  if (walls.has(1) && walls.has(2))
+    emit('two_gateways_speedup', walls.get(1)! / walls.get(2)!, 'x', { db: DB, note: 'wall of one gateway / wall of two', target: '> 1' });
+}
 if (ONLY === 'all' || ONLY === 'tick') await tick();
 table();
 process.exit(0);

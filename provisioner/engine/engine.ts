@@ -9,6 +9,7 @@ import * as fmt from './format.ts';
 import { claimLease, claimNodeSlot, releaseLease, releaseNodeSlot, renewLease, renewNodeSlot, type NodeSlot } from './lease.ts';
 import { intentOf, recoverSend } from './recover.ts';
 import { finishRun, logStep, startRun, type RunLogResult } from './run-log.ts';
+import { SlotWaiters } from './slot-waiters.ts';
 import type { Pipeline, RunOutcome, Step, StepContext, StepResult, TaskOptions } from './types.ts';
 
 /** The node slot a run holds while one of its Proxmox tasks runs, and the node it waits for. */
@@ -38,6 +39,13 @@ export interface EngineOptions<E> {
   nodeWaitMs?: number;
   /** Called when a node slot is released (the runner hands it to a waiting VM). */
   onSlotFreed?: (node: string) => void;
+  /**
+   * How long a step may wait in-process for a slot of its node (woken the moment a run of ours
+   * frees one, polling for slots other gateways free) before it becomes a NodeBusy wait.
+   */
+  slotWaitMs?: number;
+  /** Poll interval of such a wait (a slot freed by another gateway is not announced to us). */
+  slotPollMs?: number;
 }
 
 /** Thrown inside a step (via ctx.task) to turn it into a wait. */
@@ -75,6 +83,7 @@ export class Engine<E> {
   private readonly log: Logger;
   private readonly byState = new Map<string, { pipeline: Pipeline<E>; step: Step<E> }>();
   private readonly o: Required<Omit<EngineOptions<E>, 'log' | 'onSlotFreed'>> & Pick<EngineOptions<E>, 'onSlotFreed'>;
+  private readonly slotWaiters = new SlotWaiters();
 
   constructor(opts: EngineOptions<E>) {
     this.o = {
@@ -85,6 +94,8 @@ export class Engine<E> {
       backoffMaxMs: 600_000,
       waitDelayMs: 2_000,
       nodeWaitMs: 2_000,
+      slotWaitMs: 10_000,
+      slotPollMs: 250,
       ...opts,
     };
     this.db = opts.db;
@@ -171,13 +182,23 @@ export class Engine<E> {
    * VM runs (send and wait), so the limit bounds the tasks each node runs for us, across every
    * gateway, while our own bookkeeping of other VMs goes on. No slot free → NodeBusy (a wait).
    */
-  private async takeSlot(vm: VmRecord, pipeline: Pipeline<E>, held: Held): Promise<void> {
+  private async takeSlot(vm: VmRecord, pipeline: Pipeline<E>, held: Held, deadline: number): Promise<void> {
     const node = pipeline.nodeOf?.(vm) ?? null;
     if (!node) return;
-    held.slot = await claimNodeSlot(this.db, vm.serverId, node, this.o.nodeConcurrency, this.owner, vm.serviceId, this.o.leaseTtlMs);
-    if (!held.slot) {
-      held.waitingFor = node;
-      throw new NodeBusy(node, this.o.nodeConcurrency);
+    // Waiting here, lease held, is far cheaper than ending the run and starting another when
+    // the slot frees (lease, run log, re-reads: a dozen queries) and hands the slot on at once.
+    // At most nodeConcurrency steps wait per node, so waiters never fill the runner's capacity
+    // on one node while others idle; the rest become NodeBusy waits as before.
+    const key = `${vm.serverId}/${node}`;
+    const until = Math.min(Date.now() + this.o.slotWaitMs, deadline - 1000);
+    for (;;) {
+      held.slot = await claimNodeSlot(this.db, vm.serverId, node, this.o.nodeConcurrency, this.owner, vm.serviceId, this.o.leaseTtlMs);
+      if (held.slot) break;
+      if (Date.now() >= until || this.slotWaiters.waiting(key) >= this.o.nodeConcurrency) {
+        held.waitingFor = node;
+        throw new NodeBusy(node, this.o.nodeConcurrency);
+      }
+      await this.slotWaiters.wait(key, this.o.slotPollMs);
     }
     held.waitingFor = undefined;
   }
@@ -186,7 +207,7 @@ export class Engine<E> {
     const slot = held.slot!;
     held.slot = null;
     await releaseNodeSlot(this.db, slot, this.owner);
-    this.o.onSlotFreed?.(slot.node);
+    if (!this.slotWaiters.wakeOne(`${slot.serverId}/${slot.node}`)) this.o.onSlotFreed?.(slot.node);
   }
 
   private async walk(start: VmRecord, pipeline: Pipeline<E>, out: fmt.Output, held: Held): Promise<RunOutcome> {
@@ -349,7 +370,7 @@ export class Engine<E> {
     const tag = `${step.from}:${key}`;
     const finished = (ctx.vm.data._tasks as Record<string, string> | undefined)?.[tag];
     if (finished) return finished;
-    await this.takeSlot(ctx.vm, pipeline, held);
+    await this.takeSlot(ctx.vm, pipeline, held, ctx.deadline);
     try {
       return await this.sendAndWait(ctx, tag, send, opts);
     } finally {

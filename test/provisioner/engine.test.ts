@@ -258,7 +258,9 @@ describe.each(dialects)('pipeline engine on %s', (dialect) => {
       return done();
     };
     const p = { ...table({ a: slowTask }), nodeOf: () => 'pve1' };
-    const engines = [engine(t, p, undefined, { nodeConcurrency: 2 }), engine(t, p, undefined, { nodeConcurrency: 2 })];
+    // No in-process wait for a slot: a step that finds the node full becomes a NodeBusy wait.
+    const opts = { nodeConcurrency: 2, slotWaitMs: 0 };
+    const engines = [engine(t, p, undefined, opts), engine(t, p, undefined, opts)];
     const lines: string[] = [];
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map((id, i) => engines[i % 2]!.run(id, (l) => lines.push(l))));
     expect(peak).toBe(2);
@@ -268,6 +270,36 @@ describe.each(dialects)('pipeline engine on %s', (dialect) => {
     expect(waiting).toHaveLength(6 - worked);
     expect(waiting[0]).toMatchObject({ state: 'a', waitingFor: 'pve1', message: 'node pve1 is at its limit of 2 tasks at once' });
     expect(lines.some((l) => l.startsWith('[~] 1. First waiting: node pve1 is at its limit of 2 tasks at once (a -> b)'))).toBe(true);
+    expect(await t.db('mod_pvebridge_node_slots').whereNotNull('owner').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+  });
+
+  it('waits in-process for a node slot, handed on the moment a run frees it, across runners too', async () => {
+    t = await createTestDb(dialect, { whmcs: false });
+    // Four VMs, two per runner: each runner lets at most nodeConcurrency steps wait in-process.
+    for (let i = 1; i <= 4; i++) await vm(t, i);
+    let active = 0;
+    let peak = 0;
+    const slowTask = async (ctx: StepContext<Env>) => {
+      await ctx.task('work', async () => `UPID:pve1:${ctx.vm.serviceId}`, {
+        what: 'work',
+        timeoutMs: 1000,
+        waitFor: async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 40));
+          active--;
+          return { exitstatus: 'OK' };
+        },
+      });
+      return done();
+    };
+    const p = { ...table({ a: slowTask }), nodeOf: () => 'pve1' };
+    // One engine wakes its own waiters; the other only learns of freed slots by polling.
+    const engines = [engine(t, p, undefined, { nodeConcurrency: 2 }), engine(t, p, undefined, { nodeConcurrency: 2, slotPollMs: 20 })];
+    const results = await Promise.all([1, 2, 3, 4].map((id, i) => engines[i % 2]!.run(id)));
+    expect(peak).toBe(2);
+    expect(results.map((r) => r.result)).toEqual(Array(4).fill('success'));
+    expect(results.every((r) => r.state === 'd')).toBe(true);
     expect(await t.db('mod_pvebridge_node_slots').whereNotNull('owner').count({ n: '*' }).first()).toMatchObject({ n: 0 });
   });
 
