@@ -327,10 +327,14 @@ async function migrate(ctx: Ctx) {
   if (!s.migrationEnabled) return skip(`post-clone migration is disabled: staying on ${ctx.vm.node}`);
   const from = ctx.vm.node!;
   const vm = await qemu(ctx);
-  const c = await vm.config.get();
-  // Proxmox aborts a migration that finds an ISO on local storage in a CD-ROM: empty those first.
-  const eject = (pl.ejectCdroms ?? []).filter((k) => /:iso\//.test(String(c[k] ?? '')));
-  if (eject.length) await vm.config.put(Object.fromEntries(eject.map((k) => [k, 'none,media=cdrom'])));
+  // Proxmox aborts a migration that finds an ISO on local storage in a CD-ROM: empty those first
+  // (not when resuming a migration already sent: the VM may have left this node by now).
+  const sent = ctx.vm.pendingUpid || (ctx.vm.data._tasks as Record<string, string> | undefined)?.['set_dns:migrate'];
+  if (pl.ejectCdroms?.length && !sent) {
+    const c = await vm.config.get();
+    const eject = pl.ejectCdroms.filter((k) => /:iso\//.test(String(c[k] ?? '')));
+    if (eject.length) await vm.config.put(Object.fromEntries(eject.map((k) => [k, 'none,media=cdrom'])));
+  }
   await ctx.task(
     'migrate',
     () => vm.migrate.send({ target: pl.target, targetstorage: pl.targetStorage }),
