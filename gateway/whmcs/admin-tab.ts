@@ -17,13 +17,27 @@ export async function adminTabFields(ctx: GatewayContext, call: ServiceCall) {
   const vm = await getVm(ctx.db, s.id);
   const rdns = (vm?.data.rdns ?? {}) as Record<string, string>;
   return {
+    // `key`/`text`: what the shim shows, translated; label/value stay for logs and other callers.
     rows: [
-      { label: 'VM ID', value: vm?.vmid ? `${vm.vmid}${vm.node ? ` on ${vm.node}` : ''}` : 'not assigned yet' },
+      {
+        label: 'VM ID',
+        key: 'tab.vmid',
+        value: vm?.vmid ? `${vm.vmid}${vm.node ? ` on ${vm.node}` : ''}` : 'not assigned yet',
+        text: vm?.vmid
+          ? vm.node
+            ? { key: 'tab.vmid_value', args: { vmid: vm.vmid, node: vm.node } }
+            : null
+          : { key: 'tab.vmid_none', args: {} },
+      },
       {
         label: 'Local status',
+        key: 'tab.local_status',
         value: vm ? `${vm.state}${vm.state === 'ready' ? '' : ` — ${activity(vm.state)}`}` : 'no VM record (run Create)',
+        text: vm
+          ? { key: `state.${vm.state}`, args: {}, detail: vm.state === 'ready' ? null : `activity.${vm.state}` }
+          : { key: 'tab.no_record', args: {} },
       },
-      ...(vm?.lastError ? [{ label: 'Last error', value: vm.lastError }] : []),
+      ...(vm?.lastError ? [{ label: 'Last error', key: 'tab.last_error', value: vm.lastError, text: null }] : []),
     ],
     rdns: serviceIps(s).map((ip) => ({ ip, ptr: rdns[ip] ?? '' })),
   };

@@ -298,11 +298,13 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     // The overview draws the client buttons itself: WHMCS must not draw Start/Stop a second time.
     const clientButtons = await runShim({ function: 'pvebridge_ClientAreaCustomButtonArray', args: [params()] }, env);
     expect(clientButtons.return).toEqual([]);
-    expect((await runShim({ function: 'pvebridge_ClientAreaAllowedFunctions', args: [params()] }, env)).return).toEqual({
+    // Other pages add their functions; these are the overview's.
+    expect((await runShim({ function: 'pvebridge_ClientAreaAllowedFunctions', args: [params()] }, env)).return).toMatchObject({
       Start: 'Start',
       Stop: 'Stop',
       'noVNC console': 'ClientConsole',
       ClientApi: 'ClientApi',
+      'Reverse DNS': 'ReverseDNS',
     });
   });
 
@@ -322,6 +324,12 @@ describe.skipIf(!has('php')).each(dialects)('PHP shim (real php) on %s', (dialec
     expect(tab['VM ID']).toBe('100 on pve1');
     expect(tab['Reverse DNS']).toContain('name="pvebridge_rdns[192.0.2.20]"');
     expect(tab['Reverse DNS']).toContain('name="pvebridge_rdns_orig[192.0.2.20]"');
+    const de = (await adminCall('AdminServicesTabFields', { session: { adminid: 1, adminlang: 'german' } })).return as Record<
+      string,
+      string
+    >;
+    expect([de['VM-ID'], de['Lokaler Status']]).toEqual(['100 auf pve1', 'Bereit']);
+    expect(de['Reverse-DNS']).toContain('name="pvebridge_rdns[192.0.2.20]"');
     // An unchanged name is not posted at all.
     const same = await adminCall('AdminServicesTabFieldsSave', {
       post: { pvebridge_rdns: { '192.0.2.20': '' }, pvebridge_rdns_orig: { '192.0.2.20': '' } },

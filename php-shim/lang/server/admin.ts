@@ -111,6 +111,43 @@ export default defineStrings({
     french: 'désactivé', german: 'aus', hebrew: 'כבוי', hungarian: 'ki', italian: 'disattivo', macedonian: 'исклучено', norwegian: 'av', 'portuguese-br': 'desligado', 'portuguese-pt': 'desligado',
     romanian: 'dezactivat', russian: 'выкл.', spanish: 'desactivado', swedish: 'av', turkish: 'kapalı', ukranian: 'вимк.',
   },
+  'tab.vmid': {
+    arabic: 'معرّف الجهاز', azerbaijani: 'VM ID', catalan: 'ID de la VM', chinese: '虚拟机 ID', croatian: 'ID VM-a', czech: 'ID VM', danish: 'VM-ID', dutch: 'VM-ID', english: 'VM ID',
+    estonian: 'VM-i ID', farsi: 'شناسه ماشین', french: 'ID de la VM', german: 'VM-ID', hebrew: 'מזהה מכונה', hungarian: 'VM-azonosító', italian: 'ID VM', macedonian: 'ID на VM',
+    norwegian: 'VM-ID', 'portuguese-br': 'ID da VM', 'portuguese-pt': 'ID da VM', romanian: 'ID VM', russian: 'ID ВМ', spanish: 'ID de la VM', swedish: 'VM-ID', turkish: 'VM kimliği', ukranian: 'ID ВМ',
+  },
+  'tab.vmid_value': {
+    arabic: ':vmid على :node', azerbaijani: ':node üzərində :vmid', catalan: ':vmid a :node', chinese: ':vmid（位于 :node）', croatian: ':vmid na :node', czech: ':vmid na :node', danish: ':vmid på :node',
+    dutch: ':vmid op :node', english: ':vmid on :node', estonian: ':vmid sõlmes :node', farsi: ':vmid روی :node', french: ':vmid sur :node', german: ':vmid auf :node', hebrew: ':vmid על :node',
+    hungarian: ':vmid (:node)', italian: ':vmid su :node', macedonian: ':vmid на :node', norwegian: ':vmid på :node', 'portuguese-br': ':vmid em :node', 'portuguese-pt': ':vmid em :node',
+    romanian: ':vmid pe :node', russian: ':vmid на :node', spanish: ':vmid en :node', swedish: ':vmid på :node', turkish: ':node üzerinde :vmid', ukranian: ':vmid на :node',
+  },
+  'tab.vmid_none': {
+    arabic: 'لم يُخصَّص بعد', azerbaijani: 'hələ təyin olunmayıb', catalan: 'encara no assignat', chinese: '尚未分配', croatian: 'još nije dodijeljen', czech: 'zatím nepřiděleno', danish: 'ikke tildelt endnu',
+    dutch: 'nog niet toegewezen', english: 'not assigned yet', estonian: 'veel määramata', farsi: 'هنوز تخصیص نیافته', french: 'pas encore attribué', german: 'noch nicht vergeben', hebrew: 'טרם הוקצה',
+    hungarian: 'még nincs kiosztva', italian: 'non ancora assegnato', macedonian: 'сè уште не е доделено', norwegian: 'ikke tildelt ennå', 'portuguese-br': 'ainda não atribuído', 'portuguese-pt': 'ainda não atribuído',
+    romanian: 'încă nealocat', russian: 'ещё не назначен', spanish: 'aún no asignado', swedish: 'inte tilldelat än', turkish: 'henüz atanmadı', ukranian: 'ще не призначено',
+  },
+  'tab.local_status': {
+    arabic: 'الحالة المحلية', azerbaijani: 'Yerli vəziyyət', catalan: 'Estat local', chinese: '本地状态', croatian: 'Lokalno stanje', czech: 'Místní stav', danish: 'Lokal status', dutch: 'Lokale status',
+    english: 'Local status', estonian: 'Kohalik olek', farsi: 'وضعیت محلی', french: 'État local', german: 'Lokaler Status', hebrew: 'מצב מקומי', hungarian: 'Helyi állapot', italian: 'Stato locale',
+    macedonian: 'Локална состојба', norwegian: 'Lokal status', 'portuguese-br': 'Status local', 'portuguese-pt': 'Estado local', romanian: 'Stare locală', russian: 'Локальный статус', spanish: 'Estado local',
+    swedish: 'Lokal status', turkish: 'Yerel durum', ukranian: 'Локальний статус',
+  },
+  'tab.no_record': {
+    arabic: 'لا يوجد سجل للجهاز (شغّل Create)', azerbaijani: 'VM qeydi yoxdur (Create işə salın)', catalan: 'Cap registre de VM (executeu Create)', chinese: '没有虚拟机记录（请运行 Create）',
+    croatian: 'Nema zapisa VM-a (pokrenite Create)', czech: 'Žádný záznam VM (spusťte Create)', danish: 'Ingen VM-post (kør Create)', dutch: 'Geen VM-record (voer Create uit)', english: 'no VM record (run Create)',
+    estonian: 'VM-i kirjet pole (käivitage Create)', farsi: 'رکورد ماشین وجود ندارد (Create را اجرا کنید)', french: 'aucun enregistrement de VM (lancez Create)', german: 'kein VM-Datensatz (Create ausführen)',
+    hebrew: 'אין רשומת מכונה (הריצו Create)', hungarian: 'nincs VM-rekord (futtassa a Create parancsot)', italian: 'nessun record della VM (esegui Create)', macedonian: 'нема запис за VM (извршете Create)',
+    norwegian: 'ingen VM-post (kjør Create)', 'portuguese-br': 'sem registro da VM (execute Create)', 'portuguese-pt': 'sem registo da VM (execute Create)', romanian: 'nicio înregistrare VM (rulați Create)',
+    russian: 'нет записи ВМ (запустите Create)', spanish: 'sin registro de la VM (ejecute Create)', swedish: 'ingen VM-post (kör Create)', turkish: 'VM kaydı yok (Create çalıştırın)', ukranian: 'немає запису ВМ (запустіть Create)',
+  },
+  'tab.last_error': {
+    arabic: 'آخر خطأ', azerbaijani: 'Son xəta', catalan: 'Darrer error', chinese: '最后错误', croatian: 'Zadnja pogreška', czech: 'Poslední chyba', danish: 'Seneste fejl', dutch: 'Laatste fout',
+    english: 'Last error', estonian: 'Viimane viga', farsi: 'آخرین خطا', french: 'Dernière erreur', german: 'Letzter Fehler', hebrew: 'שגיאה אחרונה', hungarian: 'Utolsó hiba', italian: 'Ultimo errore',
+    macedonian: 'Последна грешка', norwegian: 'Siste feil', 'portuguese-br': 'Último erro', 'portuguese-pt': 'Último erro', romanian: 'Ultima eroare', russian: 'Последняя ошибка', spanish: 'Último error',
+    swedish: 'Senaste fel', turkish: 'Son hata', ukranian: 'Остання помилка',
+  },
   'tab.rdns': {
     arabic: 'DNS العكسي', azerbaijani: 'Əks DNS', catalan: 'DNS invers', chinese: '反向 DNS', croatian: 'Obrnuti DNS', czech: 'Reverzní DNS', danish: 'Omvendt DNS', dutch: 'Reverse DNS',
     english: 'Reverse DNS', estonian: 'Pöörd-DNS', farsi: 'DNS معکوس', french: 'DNS inverse', german: 'Reverse-DNS', hebrew: 'DNS הפוך', hungarian: 'Fordított DNS', italian: 'DNS inverso',

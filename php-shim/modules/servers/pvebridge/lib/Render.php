@@ -132,7 +132,16 @@ class Render
     {
         $rows = array();
         foreach ($data['rows'] as $row) {
-            $rows[$row['label']] = self::e($row['value']);
+            // Translated when the gateway names the keys; its English label/value otherwise.
+            $label = isset($row['key']) && Lang::has($row['key']) ? Lang::t($row['key']) : $row['label'];
+            $value = $row['value'];
+            if (isset($row['text']['key']) && Lang::has($row['text']['key'])) {
+                $value = Lang::t($row['text']['key'], isset($row['text']['args']) && is_array($row['text']['args']) ? $row['text']['args'] : array());
+                if (!empty($row['text']['detail']) && Lang::has($row['text']['detail'])) {
+                    $value .= ' — ' . Lang::t($row['text']['detail']);
+                }
+            }
+            $rows[$label] = self::e($value);
         }
         if (!empty($data['rdns'])) {
             $html = '<table class="pvebridge-rdns">';
