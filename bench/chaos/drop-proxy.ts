@@ -23,10 +23,21 @@ export interface DroppedReply {
   time: number;
 }
 
+/** Every POST and DELETE that went through (the work Proxmox was asked to do), dropped or not. */
+export interface ProxiedPost {
+  method: string;
+  path: string;
+  body: string;
+  status: number;
+  dropped: boolean;
+  time: number;
+}
+
 export interface DropProxy {
   url: string;
   port: number;
   dropped: DroppedReply[];
+  posts: ProxiedPost[];
   setRules(rules: DropRule[]): void;
   close(): Promise<void>;
 }
@@ -37,6 +48,11 @@ export async function startDropProxy(upstream: string, opts: { rules?: DropRule[
   const hits = new Map<DropRule, number>();
   const random = opts.random ?? Math.random;
   const dropped: DroppedReply[] = [];
+  const posts: ProxiedPost[] = [];
+  const logPost = (method: string, path: string, body: Buffer, status: number, wasDropped: boolean) => {
+    if ((method === 'POST' || method === 'DELETE') && posts.length < 200_000)
+      posts.push({ method, path, body: body.toString(), status, dropped: wasDropped, time: Date.now() });
+  };
   const shouldDrop = (method: string, path: string) => {
     for (const r of rules) {
       if (r.method && r.method !== method) continue;
@@ -64,10 +80,12 @@ export async function startDropProxy(upstream: string, opts: { rules?: DropRule[
             upRes.resume();
             upRes.on('end', () => {
               dropped.push({ method, path, body: body.toString(), status: upRes.statusCode ?? 0, time: Date.now() });
+              logPost(method, path, body, upRes.statusCode ?? 0, true);
               req.socket.destroy();
             });
             return;
           }
+          logPost(method, path, body, upRes.statusCode ?? 0, false);
           res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, upRes.headers);
           upRes.pipe(res);
         },
@@ -82,6 +100,7 @@ export async function startDropProxy(upstream: string, opts: { rules?: DropRule[
     url: `http://127.0.0.1:${port}`,
     port,
     dropped,
+    posts,
     setRules(next) {
       rules = next;
       hits.clear();
