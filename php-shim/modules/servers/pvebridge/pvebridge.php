@@ -176,6 +176,35 @@ function pvebridge_ClientApi(array $params)
     \WHMCS\Module\Server\Pvebridge\Admin::clientApi($params);
 }
 
+/**
+ * The Reverse DNS page (modop=custom&a=ReverseDNS; product permission revDNS): one gateway call
+ * (ClientApi op rdns, render timeout) and templates/reversedns.tpl; saving and the live status go
+ * through the ClientApi JSON action (ops rdnsSave, rdns).
+ */
+function pvebridge_ReverseDNS(array $params)
+{
+    $payload = array('actor' => Shim::actor(true), 'params' => Shim::params($params), 'op' => 'rdns', 'args' => (object) array());
+    $r = Shim::call('ClientApi', $payload, $params, array(), Shim::RENDER_TIMEOUT);
+    if (!$r['ok'] || !isset($r['data']['entries']) || !is_array($r['data']['entries'])) {
+        return $r['ok'] ? Lang::t('error.internal') : Shim::failureText($r, Shim::actsAsClient($payload));
+    }
+    $entries = array();
+    foreach ($r['data']['entries'] as $e) {
+        $entries[] = array(
+            'ip' => (string) $e['ip'],
+            'ptr' => (string) $e['ptr'],
+            'effective' => (string) $e['effective'],
+            'label' => Lang::t('rdns.hostname_for', array('ip' => (string) $e['ip'])),
+            'statusText' => Lang::t('rdns.status_' . preg_replace('/[^a-z]/', '', (string) $e['status'])),
+        );
+    }
+    return array(
+        'templatefile' => 'templates/reversedns',
+        'breadcrumb' => array('clientarea.php?action=productdetails&id=' . (int) $params['serviceid'] => Lang::t('rdns.title')),
+        'vars' => array('pvbServiceId' => (int) $params['serviceid'], 'pvbEntries' => $entries, 'pvbLang' => Lang::strings(), 'pvbLangJson' => Lang::json(array('rdns.'))),
+    );
+}
+
 /*
  * Consoles. The gateway answers a one-time link ({url, expiresAt, mode, window}) whose VNC
  * password and ticket are in the fragment only; refusals come back as its message.

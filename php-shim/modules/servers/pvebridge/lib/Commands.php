@@ -46,6 +46,7 @@ class Commands
             $functions[Lang::t($b['key'])] = $b['fn'];
         }
         $functions['ClientApi'] = 'ClientApi';
+        $functions[Lang::t('rdns.title')] = 'ReverseDNS';
         return $functions;
     }
 
