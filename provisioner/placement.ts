@@ -72,9 +72,15 @@ interface NodeInfo {
 const isShared = (r: ClusterResource[], storage: string) =>
   r.some((x) => x.type === 'storage' && x.storage === storage && Number(x.shared) === 1);
 
+/** The storage is on the node, available, and holds VM disks (Proxmox refuses `images`-less storages with a 400). */
 function hasStorage(r: ClusterResource[], node: string, storage: string): boolean {
   return r.some(
-    (x) => x.type === 'storage' && x.node === node && x.storage === storage && (x.status === undefined || x.status === 'available'),
+    (x) =>
+      x.type === 'storage' &&
+      x.node === node &&
+      x.storage === storage &&
+      (x.status === undefined || x.status === 'available') &&
+      (x.content === undefined || x.content.split(',').includes('images')),
   );
 }
 

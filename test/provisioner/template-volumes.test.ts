@@ -57,6 +57,15 @@ describe('placement weighs every volume of the template', () => {
     expect(p.note).toMatch(/ide0 on local local/);
   });
 
+  it('never places a disk on a storage without images content', () => {
+    const withContent = resources.map((r) =>
+      r.type === 'storage' ? { ...r, content: r.storage === 'local' ? 'iso,backup' : 'images' } : r,
+    );
+    const p = choosePlacement({ ...base, resources: withContent, storage: 'local', template: { node: 'pve1', storage: 'ceph-vm' } });
+    expect(p).toMatchObject({ target: 'pve1', migrate: false, cloneTarget: null });
+    expect(p.note).toMatch(/no online node has storage local|pinned node pve2 is not online or lacks storage local/);
+  });
+
   it('a wholly shared template is cloned straight to the target, linked', () => {
     const { ide0: _iso, ...shared } = TEMPLATE.config;
     const p = choosePlacement({ ...base, template: { node: 'pve1', storage: 'ceph-vm', volumes: templateVolumes(shared) } });
