@@ -16,4 +16,9 @@ return array(
     'ca_file' => '',
     // true only inside a trusted private network: allows a plain http:// gateway on another host.
     'allow_http' => false,
+    // Legacy lib/dns/dns.php (read-only forward/reverse map): the key callers send as
+    // "Authorization: Bearer <key>" (env PVEBRIDGE_LEGACY_DNS_KEY), and/or caller IPs let in
+    // without it (comma-separated; env PVEBRIDGE_LEGACY_DNS_ALLOW). Both empty: the endpoint is closed.
+    'legacy_dns_key' => '',
+    'legacy_dns_allow' => '',
 );
