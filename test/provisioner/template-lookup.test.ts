@@ -4,6 +4,7 @@
 // such a template "not a template".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateTemplate, TemplateError } from '../../provisioner/plan/template.ts';
+import { reconcile } from '../../provisioner/state/derive.ts';
 import { createProxmoxClient, ProxmoxError, type ProxmoxClient } from '../../provisioner/proxmox/index.ts';
 import type { Simulator } from '../../simulator/index.ts';
 import { startTestSimulator } from '../simulator/harness.ts';
@@ -51,5 +52,17 @@ describe('status unknown entries in /cluster/resources', () => {
     expect(err).toBeInstanceOf(ProxmoxError);
     expect(err).not.toBeInstanceOf(TemplateError);
     sim.faults.set({});
+  });
+
+  it('the state refresher keeps the last figures of an unknown entry and calls it stale, not vanished', async () => {
+    const ours = [{ serviceId: 1, serverId: 1, vmid: 100, node: 'pve1', vmName: 'web-100', state: 'ready' }];
+    const first = reconcile(ours, await pve.cluster.resources.get({ type: 'vm' }), new Map(), 1000);
+    expect(first.states[0]).toMatchObject({ status: 'running', stale: false, vanished: false });
+    sim.faults.set({ rrdMissing: [100] });
+    const prev = new Map([[1, first.states[0]!]]);
+    const second = reconcile(ours, await pve.cluster.resources.get({ type: 'vm' }), prev, 2000);
+    sim.faults.set({});
+    expect(second).toMatchObject({ stale: [1], vanished: [] });
+    expect(second.states[0]).toMatchObject({ status: 'running', maxmem: first.states[0]!.maxmem, seenAt: 1000, stale: true });
   });
 });
