@@ -238,53 +238,52 @@ export class Engine<E> {
       vm = r.vm;
       const ms = Date.now() - t0;
       const res = r.result;
+      // The state change and its log line commit together: one commit (one fsync on MariaDB
+      // with durable commits) per step instead of two.
       if (res.kind === 'done' || res.kind === 'skip') {
-        const advanced = await this.advance(vm, step);
-        if (!advanced) {
-          result = 'waiting';
-          message = 'state changed or lease lost during the step';
-          await logStep(this.db, runId, {
+        const from = vm;
+        const note = res.kind === 'done' ? (res.note ?? null) : `skip — ${res.reason}`;
+        const advanced = await this.db.transaction(async (trx) => {
+          const next = await this.advance(from, step, trx);
+          await logStep(trx, runId, {
             seq,
             label: step.label,
             from: step.from,
             to: step.to,
-            result: 'waiting',
-            message,
+            result: next ? (res.kind === 'skip' ? 'skip' : 'success') : 'waiting',
+            message: next ? note : 'state changed or lease lost during the step',
             durationMs: ms,
             at: t0,
           });
+          return next;
+        });
+        if (!advanced) {
+          result = 'waiting';
+          message = 'state changed or lease lost during the step';
           break;
         }
         const skipReason = res.kind === 'skip' ? res.reason : undefined;
         out(fmt.stepSuccess(seq, step.label, step.from, step.to, ms, skipReason));
-        const note = res.kind === 'done' ? (res.note ?? null) : `skip — ${res.reason}`;
-        await logStep(this.db, runId, {
-          seq,
-          label: step.label,
-          from: step.from,
-          to: step.to,
-          result: res.kind === 'skip' ? 'skip' : 'success',
-          message: note,
-          durationMs: ms,
-          at: t0,
-        });
         vm = advanced;
         continue;
       }
       if (res.kind === 'wait') {
         const retry = res.retryInMs ?? this.o.waitDelayMs;
-        await this.update(vm, { nextAttemptAt: Date.now() + retry, lastError: null });
-        out(fmt.stepWaiting(seq, step.label, res.reason, step.from, step.to, ms));
-        await logStep(this.db, runId, {
-          seq,
-          label: step.label,
-          from: step.from,
-          to: step.to,
-          result: 'waiting',
-          message: res.reason,
-          durationMs: ms,
-          at: t0,
+        const at = vm;
+        await this.db.transaction(async (trx) => {
+          await this.update(at, { nextAttemptAt: Date.now() + retry, lastError: null }, trx);
+          await logStep(trx, runId, {
+            seq,
+            label: step.label,
+            from: step.from,
+            to: step.to,
+            result: 'waiting',
+            message: res.reason,
+            durationMs: ms,
+            at: t0,
+          });
         });
+        out(fmt.stepWaiting(seq, step.label, res.reason, step.from, step.to, ms));
         result = 'waiting';
         message = res.reason;
         break;
@@ -313,7 +312,9 @@ export class Engine<E> {
     if (!runId) return { serviceId: end.serviceId, action, result: 'idle', state: end.state, steps: 0, nextAttemptAt: end.nextAttemptAt };
     if (result === 'success') out(fmt.runComplete(title, end.serviceId, end.state));
     else out(fmt.runPaused(title, end.state));
-    await finishRun(this.db, end.serviceId, runId, end.state, result, result === 'success' ? null : (message ?? null));
+    await this.db.transaction((trx) =>
+      finishRun(trx, end.serviceId, runId, end.state, result, result === 'success' ? null : (message ?? null)),
+    );
     return {
       serviceId: end.serviceId,
       action,
@@ -411,17 +412,17 @@ export class Engine<E> {
     return upid;
   }
 
-  private async update(vm: VmRecord, p: VmPatch): Promise<VmRecord> {
-    return writeLeasedVm(this.db, vm, p);
+  private async update(vm: VmRecord, p: VmPatch, db: Db = this.db): Promise<VmRecord> {
+    return writeLeasedVm(db, vm, p);
   }
 
   /** Moves the VM from step.from to step.to if it is still there and still ours; the new record. */
-  private async advance(vm: VmRecord, step: Step<E>): Promise<VmRecord | null> {
+  private async advance(vm: VmRecord, step: Step<E>, db: Db = this.db): Promise<VmRecord | null> {
     const data = { ...vm.data };
     delete data._tasks;
     delete data._intent;
     const now = Date.now();
-    const n = await this.db(VMS)
+    const n = await db(VMS)
       .where({ service_id: vm.serviceId, state: step.from, lease_owner: this.owner })
       .update({
         state: step.to,
