@@ -209,8 +209,17 @@ describe.skipIf(!has('php'))('PHP shim console buttons (real php, gateway, simul
   it('a product without the noVNC permission shows no noVNC button, and the function is refused', async () => {
     await saveProductSettings(t.db, productId, { permNovnc: false });
     try {
-      const overview = (await asClient('ClientArea', running)).return as { templateVariables: Record<string, unknown> };
-      expect(await renderBoth('templates/overview.tpl', overview.templateVariables)).not.toContain('ClientConsole');
+      // The overview reuses a product's permissions for up to 2 s (gateway/whmcs/overview.ts); the function re-checks at once.
+      expect((await asClient('ClientConsole', running)).return).toBe('Access denied.');
+      await expect
+        .poll(
+          async () => {
+            const overview = (await asClient('ClientArea', running)).return as { templateVariables: Record<string, unknown> };
+            return renderBoth('templates/overview.tpl', overview.templateVariables);
+          },
+          { timeout: 5000, interval: 500 },
+        )
+        .not.toContain('ClientConsole');
       expect((await asClient('ClientConsole', running)).return).toBe('Access denied.');
     } finally {
       await saveProductSettings(t.db, productId, { permNovnc: true });
