@@ -6,6 +6,8 @@ import type { Db } from '../common/db/connect.ts';
 import { createWhmcsPasswords, type WhmcsPasswords } from '../common/whmcs-passwords.ts';
 import type { CredentialsLookup, PveCredentials } from './upstream.ts';
 
+const FINGERPRINT = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
+
 /** `passwords`: the WHMCS password access, or a cc_encryption_hash (local decryption) as before. */
 export function credentialsFromDb(db: Db, passwords: WhmcsPasswords | string | undefined): CredentialsLookup {
   const access = typeof passwords === 'object' ? passwords : createWhmcsPasswords({ ccEncryptionHash: passwords, whmcsApi: undefined });
@@ -21,6 +23,8 @@ export function credentialsFromDb(db: Db, passwords: WhmcsPasswords | string | u
         tokenId: String(row.username),
         secret: await access.reveal(String(row.password ?? '')),
         ...(accesshash.includes('BEGIN CERTIFICATE') ? { ca: accesshash } : {}),
+        // Or pveproxy's SHA-256 fingerprint, as the gateway accepts it (provisioner/servers.ts).
+        ...(FINGERPRINT.test(accesshash.trim()) ? { fingerprint: accesshash.trim() } : {}),
       };
     }
     cache.set(serverId, { at: Date.now(), creds });

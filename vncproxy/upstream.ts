@@ -17,6 +17,8 @@ export interface PveCredentials {
   secret: string;
   /** PEM of the CA that signs pveproxy's certificate (tblservers accesshash); system CAs otherwise. */
   ca?: string;
+  /** Or pveproxy's certificate SHA-256 (`AB:CD:…`): pinned, checked before the token is sent. */
+  fingerprint?: string;
 }
 
 /** Looks up a Proxmox server's API token (pve-websocket mode only). */
@@ -112,15 +114,39 @@ function classify(err: Error): UpstreamError {
   return new UpstreamError('upstream_refused', `upstream unreachable: ${code || err.message}`);
 }
 
+async function pinnedSocket(address: string, claims: TicketClaims, fingerprint: string, timeoutMs: number): Promise<tls.TLSSocket> {
+  const socket = await connectSocket(
+    tls.connect({
+      host: address,
+      port: claims.apiPort!,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      ...(net.isIP(claims.host) ? {} : { servername: claims.host }),
+    }),
+    'secureConnect',
+    timeoutMs,
+  );
+  const norm = (fp: string) => fp.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  const seen = Buffer.from(norm(socket.getPeerCertificate().fingerprint256 ?? ''), 'hex');
+  const want = Buffer.from(norm(fingerprint), 'hex');
+  if (seen.length !== 32 || want.length !== 32 || !crypto.timingSafeEqual(seen, want)) {
+    socket.destroy();
+    throw new UpstreamError('upstream_tls', 'upstream TLS verification failed: pveproxy certificate fingerprint mismatch');
+  }
+  return socket;
+}
+
 async function connectPveWebsocket(claims: TicketClaims, address: string, timeoutMs: number, creds?: CredentialsLookup): Promise<Duplex> {
   const c = await creds?.(claims.srv);
   if (!c || !claims.vncticket || !claims.apiPort) throw new UpstreamError('upstream_auth', 'no API token for this server');
   const hostPart = net.isIPv6(address) ? `[${address}]` : address;
   const q = new URLSearchParams({ port: String(claims.port), vncticket: claims.vncticket });
   const url = `wss://${hostPart}:${claims.apiPort}/api2/json/nodes/${encodeURIComponent(claims.node)}/qemu/${claims.vmid}/vncwebsocket?${q}`;
+  // With a pin, TLS is set up and checked first, so the API token never reaches an unpinned peer.
+  const pinned = c.fingerprint ? await pinnedSocket(address, claims, c.fingerprint, timeoutMs) : undefined;
   const ws = new WebSocket(url, ['binary'], {
     headers: { Authorization: `PVEAPIToken=${c.tokenId}=${c.secret}` },
-    ...(c.ca ? { ca: [c.ca] } : {}),
+    ...(pinned ? { createConnection: () => pinned } : c.ca ? { ca: [c.ca] } : {}),
     ...(net.isIP(claims.host) ? {} : { servername: claims.host }),
     perMessageDeflate: false,
     handshakeTimeout: timeoutMs,
