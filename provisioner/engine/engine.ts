@@ -95,7 +95,7 @@ export class Engine<E> {
       waitDelayMs: 2_000,
       nodeWaitMs: 2_000,
       slotWaitMs: 10_000,
-      slotPollMs: 250,
+      slotPollMs: 1000,
       ...opts,
     };
     this.db = opts.db;
