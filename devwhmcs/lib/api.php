@@ -205,11 +205,46 @@ function devwhmcs_api_get_clients_products(array $v)
             'promoid' => (int) $h['promoid'], 'ns1' => $h['ns1'], 'ns2' => $h['ns2'], 'assignedips' => $h['assignedips'],
             'notes' => $h['notes'], 'diskusage' => (int) $h['diskusage'], 'disklimit' => (int) $h['disklimit'],
             'bwusage' => (int) $h['bwusage'], 'bwlimit' => (int) $h['bwlimit'], 'lastupdate' => $h['lastupdate'], 'qty' => (int) $h['qty'],
-            'customfields' => array('customfield' => array()),
-            'configoptions' => array('configoption' => array()),
+            'customfields' => array('customfield' => devwhmcs_api_customfields((int) $h['packageid'], (int) $h['id'])),
+            'configoptions' => array('configoption' => devwhmcs_api_configoptions((int) $h['packageid'], (int) $h['id'])),
         );
     }
     return array('result' => 'success', 'clientid' => isset($v['clientid']) ? (int) $v['clientid'] : 0, 'serviceid' => isset($v['serviceid']) ? (int) $v['serviceid'] : 0,
         'pid' => isset($v['pid']) ? (int) $v['pid'] : 0, 'totalresults' => count($rows), 'startnumber' => $start, 'numreturned' => count($products),
         'products' => array('product' => $products));
+}
+
+/** GetClientsProducts' customfields.customfield[]: {id, name, translated_name, value}. */
+function devwhmcs_api_customfields($productId, $serviceId)
+{
+    $rows = db_all(
+        "SELECT f.`id`, f.`fieldname`, v.`value` FROM `tblcustomfields` f LEFT JOIN `tblcustomfieldsvalues` v ON v.`fieldid` = f.`id` AND v.`relid` = ? WHERE f.`type` = 'product' AND f.`relid` = ? ORDER BY f.`sortorder`, f.`id`",
+        array($serviceId, $productId)
+    );
+    $out = array();
+    foreach ($rows as $r) {
+        $out[] = array('id' => (int) $r['id'], 'name' => (string) $r['fieldname'], 'translated_name' => (string) $r['fieldname'], 'value' => $r['value'] === null ? '' : (string) $r['value']);
+    }
+    return $out;
+}
+
+/** GetClientsProducts' configoptions.configoption[]: {id, option, type, value}. */
+function devwhmcs_api_configoptions($productId, $serviceId)
+{
+    $rows = db_all(
+        'SELECT o.`id`, o.`optionname`, o.`optiontype`, h.`qty`, s.`optionname` AS `chosen` FROM `tblproductconfiglinks` l'
+        . ' JOIN `tblproductconfigoptions` o ON o.`gid` = l.`gid`'
+        . ' LEFT JOIN `tblhostingconfigoptions` h ON h.`configid` = o.`id` AND h.`relid` = ?'
+        . ' LEFT JOIN `tblproductconfigoptionssub` s ON s.`id` = h.`optionid`'
+        . ' WHERE l.`pid` = ? ORDER BY o.`id`',
+        array($serviceId, $productId)
+    );
+    $types = array('1' => 'dropdown', '2' => 'radio', '3' => 'yesno', '4' => 'quantity');
+    $out = array();
+    foreach ($rows as $r) {
+        $t = (string) $r['optiontype'];
+        $quantity = $t === '3' || $t === '4';
+        $out[] = array('id' => (int) $r['id'], 'option' => (string) $r['optionname'], 'type' => isset($types[$t]) ? $types[$t] : $t, 'value' => $quantity ? (string) (int) $r['qty'] : devwhmcs_short_name((string) $r['chosen']));
+    }
+    return $out;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../bin/stack/index.ts';
+import { insertRow } from '../../common/whmcs-fixture/index.ts';
 import { decryptWhmcsPassword, encryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
 import { createTestDb, testDialects, type TestDb } from '../support/db.ts';
 import { has } from '../support/tools.ts';
@@ -195,5 +196,31 @@ describe.each(dialects)('dev WHMCS functions on %s', (dialect) => {
     } finally {
       await s.db('tbladmins').where({ id: s.people!.admin.id }).update({ language: 'english' });
     }
+  });
+
+  it('passes custom fields and configurable options by their short names ($params) and in GetClientsProducts', async () => {
+    const pid = s.seeded.productId;
+    const field = await insertRow(s.db, 'tblcustomfields', { type: 'product', relid: pid, fieldname: 'vmid|VM ID', fieldtype: 'text' });
+    await insertRow(s.db, 'tblcustomfieldsvalues', { fieldid: field, relid: sid(), value: '4242' });
+    const group = await insertRow(s.db, 'tblproductconfiggroups', { name: 'OS' });
+    await insertRow(s.db, 'tblproductconfiglinks', { gid: group, pid });
+    const option = await insertRow(s.db, 'tblproductconfigoptions', { gid: group, optionname: 'os|Operating System', optiontype: '1' });
+    const choice = await insertRow(s.db, 'tblproductconfigoptionssub', { configid: option, optionname: '9001|Ubuntu 24.04' });
+    const ram = await insertRow(s.db, 'tblproductconfigoptions', { gid: group, optionname: 'ram|RAM (GB)', optiontype: '4' });
+    await insertRow(s.db, 'tblhostingconfigoptions', { relid: sid(), configid: option, optionid: choice, qty: 0 });
+    await insertRow(s.db, 'tblhostingconfigoptions', { relid: sid(), configid: ram, optionid: 0, qty: 8 });
+    const { stdout } = await promisify(execFile)('php', [path.resolve('test/devwhmcs/params.php'), String(sid()), String(pid)], {
+      env: { PATH: process.env.PATH ?? '', DEVWHMCS_CONFIG: s.devWhmcs!.configFile },
+    });
+    const { service } = JSON.parse(stdout);
+    expect(service.customfields).toEqual({ vmid: '4242' });
+    expect(service.configoptions).toEqual({ os: '9001', ram: 8 });
+    const list = await api('GetClientsProducts', { serviceid: String(sid()) });
+    const product = (list.products as { product: Array<Record<string, { customfield?: unknown; configoption?: unknown }>> }).product[0]!;
+    expect(product.customfields!.customfield).toEqual([{ id: field, name: 'vmid|VM ID', translated_name: 'vmid|VM ID', value: '4242' }]);
+    expect(product.configoptions!.configoption).toEqual([
+      { id: option, option: 'os|Operating System', type: 'dropdown', value: '9001' },
+      { id: ram, option: 'ram|RAM (GB)', type: 'quantity', value: '8' },
+    ]);
   });
 });
