@@ -10,7 +10,6 @@ import { done, skip, wait, type Pipeline, type Step, type StepContext, type Task
 import { dnsStepResult, dnsTargetOf, type DnsLayer } from '../dns/index.ts';
 import type { EmailSender } from '../email.ts';
 import { allocateServiceIps, withServerLock, type NetAssignment } from '../ipam/allocate.ts';
-import { routedIpconfig, routedNetworkConfig, routingOf, withNetworkSnippet, writeNetworkSnippet } from '../ipam/routing.ts';
 import { resizeDecision, parseSize } from '../lifecycle/disk-size.ts';
 import { getOption, parsePropertyString } from '../lifecycle/property-string.ts';
 import { withMac } from '../lifecycle/mac.ts';
@@ -20,10 +19,10 @@ import { vmNames, reserveVmid } from '../plan/naming.ts';
 import { getProductSettings } from '../plan/product-settings.ts';
 import { locateTemplate } from '../plan/template.ts';
 import { netbiosName, windowsAdmin, windowsEdition } from '../plan/windows.ts';
-import { checkSshKeys, sshKeyMessage } from '../plan/ssh-keys.ts';
 import { loadServiceOptions, resolvePlan, type DiskPlan, type Plan } from '../plan/resolve.ts';
 import { encodeSshKeys, ProxmoxError, type ProxmoxClient, type VmConfig } from '../proxmox/index.ts';
 import { VMS, type VmRecord } from '../vm-record.ts';
+import { customerSshKeys, routedGuest } from './guest-config.ts';
 import { proxmoxTaskOptions } from './task-wait.ts';
 import * as cfg from './vm-config.ts';
 
@@ -196,9 +195,7 @@ async function allocate(ctx: Ctx) {
   });
   const ostype = String(tconfig.ostype ?? 'l26');
   // Proxmox rejects the whole config call on one bad key line; say which line, before cloning.
-  const keyText = isWindows(ostype) ? undefined : await sshKeysOf(db, ctx.vm.serviceId, ctx.vm.productId);
-  const keyCheck = keyText ? checkSshKeys(keyText) : undefined;
-  if (keyCheck && !keyCheck.ok) throw new Error(sshKeyMessage(keyCheck));
+  await customerSshKeys(db, ctx.vm.serviceId, ctx.vm.productId, ostype);
   const windows = isWindows(ostype);
   // Windows: the admin account by edition; computer names are NetBIOS names (≤ 15 characters).
   const username = windows
@@ -422,43 +419,18 @@ async function firewall(ctx: Ctx) {
   return done(`options set; ${name}: ${ips.join(', ')}`);
 }
 
-async function sshKeysOf(db: Db, serviceId: number, productId: number): Promise<string | undefined> {
-  const row = await db('tblcustomfieldsvalues as v')
-    .join('tblcustomfields as f', 'f.id', 'v.fieldid')
-    .where({ 'v.relid': serviceId, 'f.type': 'product', 'f.relid': productId })
-    .andWhere((q) => q.whereRaw('LOWER(f.fieldname) LIKE ?', ['%ssh%']))
-    .first('v.value');
-  const keys = String(row?.value ?? '').trim();
-  return keys ? keys : undefined;
-}
-
 async function cloudinit(ctx: Ctx) {
   const p = plan(ctx);
   const d = data(ctx);
   const svc = await ctx.db('tblhosting').where({ id: ctx.vm.serviceId }).first('username', 'password');
   const password = svc?.password ? await ctx.env.reveal(String(svc.password)) : '';
   if (!password) throw new Error('the service has no password in WHMCS');
-  const keyText = isWindows(d.ostype) ? undefined : await sshKeysOf(ctx.db, ctx.vm.serviceId, ctx.vm.productId);
-  const checked = keyText ? checkSshKeys(keyText) : undefined;
-  if (checked && !checked.ok) throw new Error(sshKeyMessage(checked));
-  const keys = checked?.keys.length ? checked.keys.join('\n') : undefined;
-  const routing = await routingOf(ctx.db, d.net);
-  // cloudbase-init reads configdrive2's ENI, not netplan: routed snippets are for Linux guests.
-  const routed = routing.mode === 'routed' && !isWindows(d.ostype) && d.net.ipv4.length + d.net.ipv6.length > 0;
-  const ipconfig0 = routed ? routedIpconfig(d.net) : cfg.ipconfig0For(p, d.net);
-  const nameserver = cfg.nameserversOf(d.net);
+  const keys = await customerSshKeys(ctx.db, ctx.vm.serviceId, ctx.vm.productId, d.ostype);
   const searchdomain = d.fqdn.split('.').slice(1).join('.') || d.fqdn;
-  const current = routed ? await currentConfig(ctx) : undefined;
-  const mac = current ? /=([0-9A-F]{2}(?::[0-9A-F]{2}){5})/i.exec(String(current.net0 ?? ''))?.[1] : undefined;
-  if (routed && !mac) throw new Error('net0 has no MAC address for the routed network-config');
-  // Routed: the guest's network-config comes from our snippet (on-link default routes).
-  const cicustom =
-    routed && current && mac
-      ? withNetworkSnippet(
-          current.cicustom as string | undefined,
-          writeNetworkSnippet(routing, vmid(ctx), routedNetworkConfig(mac, d.net, searchdomain)),
-        )
-      : undefined;
+  const routed = await routedGuest(ctx.db, d.net, d.ostype, vmid(ctx), searchdomain, () => currentConfig(ctx));
+  const ipconfig0 = routed ? routed.ipconfig0 : cfg.ipconfig0For(p, d.net);
+  const cicustom = routed?.cicustom;
+  const nameserver = cfg.nameserversOf(d.net);
   const values: Record<string, string> = {
     ciuser: String(svc?.username || (isWindows(d.ostype) ? 'Administrator' : 'root')),
     cipassword: password,
