@@ -49,6 +49,13 @@ export function phpPasswordHash(plain: string, php = 'php'): string {
   return execFileSync(php, ['-r', 'echo password_hash(stream_get_contents(STDIN), PASSWORD_DEFAULT);'], { input: plain, encoding: 'utf8' });
 }
 
+/** An addon's `_config()['version']`, read by loading the addon file with php (as WHMCS does). */
+export function phpAddonVersion(module: string, php = 'php'): string {
+  const file = fileURLToPath(new URL(`../php-shim/modules/addons/${module}/${module}.php`, import.meta.url));
+  const code = `define('WHMCS', true); require $argv[1]; $c = call_user_func($argv[2] . '_config'); echo isset($c['version']) ? $c['version'] : '';`;
+  return execFileSync(php, ['-r', code, file, module], { encoding: 'utf8' });
+}
+
 async function waitUntilAnswering(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -2,10 +2,9 @@
 // as WHMCS stores it, product in a server group with its module fields and product settings, IP
 // pools) and, for people (demo, browser tests), logins: two clients each with an Active service,
 // an admin, system settings and email templates.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Db } from '../../common/db/connect.ts';
 import { insertRow } from '../../common/whmcs-fixture/index.ts';
+import { phpAddonVersion } from '../../devwhmcs/index.ts';
 import { encryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
 import {
   seedAdmin,
@@ -80,8 +79,7 @@ export async function seedCatalogue(
  * ActiveAddonModules, its version (read from its _config) and access rows in tbladdonmodules.
  */
 async function activateAddon(db: Db, module: string): Promise<void> {
-  const file = fileURLToPath(new URL(`../../php-shim/modules/addons/${module}/${module}.php`, import.meta.url));
-  const version = /'version'\s*=>\s*'([^']*)'/.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? '';
+  const version = phpAddonVersion(module);
   const row = await db('tblconfiguration').where({ setting: 'ActiveAddonModules' }).first();
   if (row) await db('tblconfiguration').where({ setting: 'ActiveAddonModules' }).update({ value: module });
   else await insertRow(db, 'tblconfiguration', { setting: 'ActiveAddonModules', value: module });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../bin/stack/index.ts';
+import { phpAddonVersion } from '../../devwhmcs/index.ts';
 import { insertRow } from '../../common/whmcs-fixture/index.ts';
 import { decryptWhmcsPassword, encryptWhmcsPassword } from '../../common/whmcs-crypto.ts';
 import { createTestDb, testDialects, type TestDb } from '../support/db.ts';
@@ -41,6 +42,19 @@ describe.each(dialects)('dev WHMCS functions on %s', (dialect) => {
     return (await res.json()) as Record<string, unknown>;
   };
   const sid = () => s.people!.client.serviceId;
+  /** An admin's session cookie, logged in through /admin/login.php with its token. */
+  const adminSession = async (): Promise<string> => {
+    const form = await fetch(`${s.devWhmcs!.url}/admin/login.php`);
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const token = /name="token" value="([0-9a-f]+)"/.exec(await form.text())![1]!;
+    const login = await fetch(`${s.devWhmcs!.url}/admin/login.php`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, username: 'admin', password: s.people!.admin.password }),
+      redirect: 'manual',
+    });
+    return (login.headers.get('set-cookie') ?? cookie).split(';')[0]!;
+  };
 
   it('refuses wrong API credentials with WHMCS\'s "Authentication Failed"', async () => {
     expect(await api('GetClientsProducts', {}, { url: '', identifier: s.config.whmcsApi!.identifier, secret: 'wrong' })).toEqual({
@@ -153,16 +167,7 @@ describe.each(dialects)('dev WHMCS functions on %s', (dialect) => {
   it('a page render leaves module log rows with the shared secret and credentials masked', async () => {
     const before = Number((await s.db('tblmodulelog').count({ n: '*' }).first())?.n);
     // An admin page: AdminServicesTabFields and AdminCustomButtonArray go to the gateway.
-    const form = await fetch(`${s.devWhmcs!.url}/admin/login.php`);
-    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const token = /name="token" value="([0-9a-f]+)"/.exec(await form.text())![1]!;
-    const login = await fetch(`${s.devWhmcs!.url}/admin/login.php`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, username: 'admin', password: s.people!.admin.password }),
-      redirect: 'manual',
-    });
-    const session = (login.headers.get('set-cookie') ?? cookie).split(';')[0]!;
+    const session = await adminSession();
     const page = await fetch(`${s.devWhmcs!.url}/admin/clientsservices.php?userid=${s.people!.client.userId}&id=${sid()}`, {
       headers: { cookie: session },
     });
@@ -222,5 +227,22 @@ describe.each(dialects)('dev WHMCS functions on %s', (dialect) => {
       { id: option, option: 'os|Operating System', type: 'dropdown', value: '9001' },
       { id: ram, option: 'ram|RAM (GB)', type: 'quantity', value: '8' },
     ]);
+  });
+
+  it("runs the addon's _upgrade with the old version on the first access after the version changed", async () => {
+    const where = { module: 'pvebridge_admin', setting: 'version' };
+    const current = (await s.db('tbladdonmodules').where(where).first()).value;
+    expect(current).toBe(phpAddonVersion('pvebridge_admin'));
+    await s.db('tbladdonmodules').where(where).update({ value: '0.0.1' });
+    const session = await adminSession();
+    const page = await fetch(`${s.devWhmcs!.url}/admin/addonmodules.php?module=pvebridge_admin`, { headers: { cookie: session } });
+    expect(page.status).toBe(200);
+    expect((await s.db('tbladdonmodules').where(where).first()).value).toBe(current);
+    expect(await s.db('tblactivitylog').where('description', 'like', 'pvebridge: upgrade from 0.0.1 to%').first()).toBeTruthy();
+    // Once: the next access runs nothing.
+    await fetch(`${s.devWhmcs!.url}/admin/addonmodules.php?module=pvebridge_admin`, { headers: { cookie: session } });
+    expect(await s.db('tblactivitylog').where('description', 'like', 'pvebridge: upgrade from%').count({ n: '*' }).first()).toMatchObject({
+      n: 1,
+    });
   });
 });
