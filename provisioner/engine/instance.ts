@@ -39,6 +39,8 @@ export async function stableInstanceId(o: { explicit?: string; dataDir: string; 
       stale: staleMs,
       update: staleMs / 2,
       retries: { retries: Math.ceil(staleMs / 500), minTimeout: 500, maxTimeout: 500 },
+      // A stalled event loop can miss an mtime update: keep running (the default would throw).
+      onCompromised: () => {},
     });
     return { id, stable: true, release };
   } catch {
