@@ -99,7 +99,7 @@ describe.each(dialects)('pipeline engine on %s', (dialect) => {
     await vm(t, 1);
     let ready = false;
     const env = { calls: [] as string[] };
-    const e = engine(t, table({ b: async (ctx) => (ready ? (ctx.env.calls.push('b'), done()) : wait('disk busy', 50)) }), env);
+    const e = engine(t, table({ b: async (ctx) => (ready ? (ctx.env.calls.push('b'), done()) : wait('disk busy', 400)) }), env);
     const lines: string[] = [];
     const first = await e.run(1, (l) => lines.push(l));
     expect(first).toMatchObject({ result: 'waiting', state: 'b', message: 'disk busy' });
@@ -107,7 +107,7 @@ describe.each(dialects)('pipeline engine on %s', (dialect) => {
     expect(lines.some((l) => l.startsWith('[~] 2. Second waiting: disk busy (b -> c)'))).toBe(true);
     expect(await e.run(1)).toMatchObject({ result: 'not_due' });
     ready = true;
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 420)); // a window wide enough for a loaded machine
     expect(await e.run(1)).toMatchObject({ result: 'success', state: 'd' });
     expect(env.calls).toEqual(['a', 'b', 'c']);
   });
