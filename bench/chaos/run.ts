@@ -109,10 +109,8 @@ async function lifecycle(s: Stack, gws: GatewayProcess[], sid: number, plan: Pla
   if (!(await until200(gws, 'CreateAccount', sid, until))) return;
   if (!(await waitState(s, sid, 'ready', until))) return;
   if (plan === 'change_package') {
-    if (await until200(gws, 'ChangePackage', sid, until)) {
-      while (Date.now() < until && (await stateOf(s, sid)) === 'ready') await sleep(100); // queued (or already through)
-      await waitState(s, sid, 'ready', until);
-    }
+    // The accepted call wrote change_package before answering: `ready` again means it ran through.
+    if (await until200(gws, 'ChangePackage', sid, until)) await waitState(s, sid, 'ready', until);
   } else if (plan === 'reinstall') {
     await until200(gws, 'Stop', sid, until);
     if (await until200(gws, 'Reinstall', sid, until)) await waitState(s, sid, 'ready', until);
