@@ -4,7 +4,7 @@
 // A pipeline command moves the VM record to the state *before* its step (a state names the last
 // completed step) and kicks the runner, which runs that step and the rest of the chain to ready.
 // Power commands send one request to Proxmox and do not wait for its task.
-import { AppError } from '../../common/errors.ts';
+import { accessDenied, AppError } from '../../common/errors.ts';
 import { getVm, setState, type VmRecord } from '../../provisioner/vm-record.ts';
 import type { GatewayContext } from '../context.ts';
 import { assertActor, assertClientOwnsService, type ClientPermission } from './access.ts';
@@ -50,7 +50,8 @@ export const commands: Command[] = [
     needs: 'stopped',
     client: 'start',
     async run(ctx, vm) {
-      if (vm.state !== 'ready') throw new AppError('PVB_CONFLICT', `The VM cannot be started now: ${activity(vm.state)}`);
+      if (vm.state !== 'ready')
+        throw new AppError('PVB_CONFLICT', `The VM cannot be started now: ${activity(vm.state)}`, undefined, { key: 'error.vm_busy' });
       await sendPower(ctx, vm, 'start');
     },
   },
@@ -103,10 +104,13 @@ function needsMessage(c: Command, power: PowerState): string {
     : `${plainLabel(c)} needs a running VM, and the VM is ${power}`;
 }
 
+/** What a person is told (a language key, php-shim/lang/server/errors.ts). */
+const needsKey = (c: Command) => (c.fn === 'Start' ? 'error.already_running' : c.fn === 'Stop' ? 'error.not_running' : 'error.conflict');
+
 /** Runs one command for an admin, the system, or (Start/Stop only) the owning client. */
 export async function runCommand(ctx: GatewayContext, c: Command, call: ServiceCall) {
   if (call.actor.type === 'client') {
-    if (!c.client) throw new AppError('PVB_ACCESS_DENIED', 'Access Denied');
+    if (!c.client) throw accessDenied();
     await assertClientOwnsService(ctx.db, call.actor.id, call.params.serviceid, c.client);
   } else {
     assertActor(call.actor, ['admin', 'system']);
@@ -116,9 +120,10 @@ export async function runCommand(ctx: GatewayContext, c: Command, call: ServiceC
   if (!vm) throw new AppError('PVB_CONFLICT', 'This service has no VM record yet: run Create first');
   let power: PowerState | undefined;
   if (c.needs !== 'any') {
-    if (!vm.vmid || !vm.node) throw new AppError('PVB_CONFLICT', `The VM does not exist yet: ${activity(vm.state)}`);
+    if (!vm.vmid || !vm.node)
+      throw new AppError('PVB_CONFLICT', `The VM does not exist yet: ${activity(vm.state)}`, undefined, { key: 'error.vm_busy' });
     power = await powerState(ctx, vm);
-    if (power !== c.needs) throw new AppError('PVB_CONFLICT', needsMessage(c, power));
+    if (power !== c.needs) throw new AppError('PVB_CONFLICT', needsMessage(c, power), undefined, { key: needsKey(c) });
   }
   await c.run(ctx, vm, power);
   return successReply;

@@ -141,7 +141,7 @@ describe.skipIf(!has('php')).each(dialects)('shim pages and functions (real php)
     );
     expect(again).toEqual({
       ok: false,
-      error: { key: 'error.conflict', message: 'Diese Aktion ist im aktuellen Zustand der VM nicht möglich.' },
+      error: { key: 'error.already_running', message: 'Die VM läuft bereits.' },
     });
     const forged = await clientApi({ op: 'overview', token: 'wrong' });
     expect(answer(forged).error!.key).toBe('error.session');

@@ -99,6 +99,20 @@ export default defineStrings({
     romanian: 'Pentru aceasta VM trebuie să fie pornită.', russian: 'Для этого ВМ должна работать.', spanish: 'Para esto la VM debe estar en ejecución.', swedish: 'VM:en måste köras för detta.',
     turkish: 'Bunun için VM’nin çalışıyor olması gerekir.', ukranian: 'Для цього ВМ має працювати.',
   },
+  'error.already_running': {
+    arabic: 'الجهاز الافتراضي يعمل بالفعل.', azerbaijani: 'VM artıq işləyir.', catalan: 'La VM ja està en marxa.', chinese: '虚拟机已在运行。', croatian: 'VM već radi.', czech: 'VM už běží.',
+    danish: 'VM’en kører allerede.', dutch: 'De VM is al actief.', english: 'The VM is already running.', estonian: 'VM juba töötab.', farsi: 'ماشین مجازی از قبل روشن است.',
+    french: 'La VM est déjà en marche.', german: 'Die VM läuft bereits.', hebrew: 'המכונה כבר פועלת.', hungarian: 'A VM már fut.', italian: 'La VM è già in esecuzione.',
+    macedonian: 'VM веќе работи.', norwegian: 'VM-en kjører allerede.', 'portuguese-br': 'A VM já está em execução.', 'portuguese-pt': 'A VM já está em execução.',
+    romanian: 'VM este deja pornită.', russian: 'ВМ уже работает.', spanish: 'La VM ya está en ejecución.', swedish: 'VM:en körs redan.', turkish: 'VM zaten çalışıyor.', ukranian: 'ВМ уже працює.',
+  },
+  'error.not_running': {
+    arabic: 'الجهاز الافتراضي لا يعمل.', azerbaijani: 'VM işləmir.', catalan: 'La VM no està en marxa.', chinese: '虚拟机未在运行。', croatian: 'VM ne radi.', czech: 'VM neběží.',
+    danish: 'VM’en kører ikke.', dutch: 'De VM is niet actief.', english: 'The VM is not running.', estonian: 'VM ei tööta.', farsi: 'ماشین مجازی روشن نیست.',
+    french: 'La VM n’est pas en marche.', german: 'Die VM läuft nicht.', hebrew: 'המכונה אינה פועלת.', hungarian: 'A VM nem fut.', italian: 'La VM non è in esecuzione.',
+    macedonian: 'VM не работи.', norwegian: 'VM-en kjører ikke.', 'portuguese-br': 'A VM não está em execução.', 'portuguese-pt': 'A VM não está em execução.',
+    romanian: 'VM nu este pornită.', russian: 'ВМ не работает.', spanish: 'La VM no está en ejecución.', swedish: 'VM:en körs inte.', turkish: 'VM çalışmıyor.', ukranian: 'ВМ не працює.',
+  },
   'error.vm_busy': {
     arabic: 'الجهاز الافتراضي مشغول. حاول مجددًا بعد انتهاء المهمة الحالية.', azerbaijani: 'VM məşğuldur. Cari tapşırıq bitdikdən sonra yenidən cəhd edin.', catalan: 'La VM està ocupada. Torneu-ho a provar quan acabi la tasca actual.',
     chinese: '虚拟机正忙，请在当前任务完成后重试。', croatian: 'VM je zauzet. Pokušajte ponovno kad trenutni zadatak završi.', czech: 'VM je zaneprázdněn. Zkuste to znovu po dokončení aktuální úlohy.',
