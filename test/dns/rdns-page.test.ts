@@ -48,7 +48,7 @@ describe.skipIf(!browserTier())('Reverse DNS page', () => {
     const field = page.getByRole('textbox', { name: `Host name for ${v4}` });
     await field.fill('not a host');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').filter({ hasText: 'not a host name' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Not a valid host name (e.g. mail.example.com)' }).waitFor();
     expect(await field.getAttribute('aria-invalid')).toBe('true');
 
     await field.fill('mail.customer.example');

@@ -117,4 +117,15 @@ export default defineStrings({
     romanian: 'Setat de echipa de suport', russian: 'Задаёт служба поддержки', spanish: 'Lo configura el soporte', swedish: 'Anges av supporten', turkish: 'Destek ekibi ayarlar',
     ukranian: 'Задає служба підтримки',
   },
+  'rdns.invalid': {
+    arabic: 'ليس اسم مضيف صالحًا (مثل mail.example.com)', azerbaijani: 'Etibarlı host adı deyil (məs. mail.example.com)', catalan: 'No és un nom d’amfitrió vàlid (p. ex. mail.example.com)',
+    chinese: '不是有效的主机名（例如 mail.example.com）', croatian: 'Nije valjan naziv računala (npr. mail.example.com)', czech: 'Není platný název hostitele (např. mail.example.com)',
+    danish: 'Ikke et gyldigt værtsnavn (f.eks. mail.example.com)', dutch: 'Geen geldige hostnaam (bijv. mail.example.com)', english: 'Not a valid host name (e.g. mail.example.com)',
+    estonian: 'Pole kehtiv hostinimi (nt mail.example.com)', farsi: 'نام میزبان معتبر نیست (مثلاً mail.example.com)', french: 'Nom d’hôte non valide (p. ex. mail.example.com)',
+    german: 'Kein gültiger Hostname (z. B. mail.example.com)', hebrew: 'שם מארח לא תקין (למשל mail.example.com)', hungarian: 'Érvénytelen gazdagépnév (pl. mail.example.com)',
+    italian: 'Nome host non valido (es. mail.example.com)', macedonian: 'Не е валидно име на домаќин (на пр. mail.example.com)', norwegian: 'Ikke et gyldig vertsnavn (f.eks. mail.example.com)',
+    'portuguese-br': 'Nome de host inválido (ex.: mail.example.com)', 'portuguese-pt': 'Nome de anfitrião inválido (ex.: mail.example.com)', romanian: 'Nume gazdă nevalid (de ex. mail.example.com)',
+    russian: 'Недопустимое имя хоста (например, mail.example.com)', spanish: 'Nombre de host no válido (p. ej., mail.example.com)', swedish: 'Inte ett giltigt värdnamn (t.ex. mail.example.com)',
+    turkish: 'Geçerli bir ana bilgisayar adı değil (ör. mail.example.com)', ukranian: 'Недійсне ім’я хоста (наприклад, mail.example.com)',
+  },
 });

@@ -7,6 +7,8 @@
 (function () {
   'use strict';
 
+  var HOST = /^(?=.{1,253}$)(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
+
   function Page(root) {
     this.root = root;
     var el = root.querySelector('script.pvebridge-lang');
@@ -70,6 +72,18 @@
       input.removeAttribute('aria-invalid');
       document.getElementById(input.getAttribute('aria-describedby')).textContent = '';
     });
+    // The same rule as the gateway's (a host name of two labels or more): refused here at once,
+    // next to its field; the gateway checks again (and does the forward-confirmed lookup).
+    var bad = false;
+    this.root.querySelectorAll('tbody input').forEach(function (input) {
+      var v = input.value.trim().toLowerCase().replace(/\.+$/, '');
+      if (v && !(HOST.test(v) && v.indexOf('.') > 0)) {
+        input.setAttribute('aria-invalid', 'true');
+        document.getElementById(input.getAttribute('aria-describedby')).textContent = self.t('rdns.invalid');
+        bad = true;
+      }
+    });
+    if (bad) return;
     var verify = this.root.querySelector('#pvb-rdns-verify').checked;
     this.notice('');
     this.call('rdnsSave', { entries: entries, verify: verify }).then(function (r) {

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'غير معروف';
 $_LANG['rdns.address'] = 'عنوان IP';
 $_LANG['rdns.hostname'] = 'اسم المضيف';
 $_LANG['rdns.hostname_for'] = 'اسم المضيف لـ :ip';
+$_LANG['rdns.invalid'] = 'ليس اسم مضيف صالحًا (مثل mail.example.com)';
 $_LANG['rdns.propagation'] = 'تستغرق تغييرات DNS من ساعة إلى 8 ساعات للانتشار عبر الخوادم.';
 $_LANG['rdns.save'] = 'حفظ';
 $_LANG['rdns.saved'] = 'تم الحفظ. يجري تحديث السجلات.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Naməlum';
 $_LANG['rdns.address'] = 'IP ünvanı';
 $_LANG['rdns.hostname'] = 'Host adı';
 $_LANG['rdns.hostname_for'] = ':ip üçün host adı';
+$_LANG['rdns.invalid'] = 'Etibarlı host adı deyil (məs. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS dəyişiklikləri serverlər arasında 1-8 saata yayılır.';
 $_LANG['rdns.save'] = 'Yadda saxla';
 $_LANG['rdns.saved'] = 'Yadda saxlanıldı. Qeydlər yenilənir.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Desconegut';
 $_LANG['rdns.address'] = 'Adreça IP';
 $_LANG['rdns.hostname'] = 'Nom d’amfitrió';
 $_LANG['rdns.hostname_for'] = 'Nom d’amfitrió per a :ip';
+$_LANG['rdns.invalid'] = 'No és un nom d’amfitrió vàlid (p. ex. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Els canvis de DNS triguen d’1 a 8 hores a propagar-se pels servidors.';
 $_LANG['rdns.save'] = 'Desa';
 $_LANG['rdns.saved'] = 'Desat. S’estan actualitzant els registres.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = '未知';
 $_LANG['rdns.address'] = 'IP 地址';
 $_LANG['rdns.hostname'] = '主机名';
 $_LANG['rdns.hostname_for'] = ':ip 的主机名';
+$_LANG['rdns.invalid'] = '不是有效的主机名（例如 mail.example.com）';
 $_LANG['rdns.propagation'] = 'DNS 更改需要 1-8 小时才能在各服务器间生效。';
 $_LANG['rdns.save'] = '保存';
 $_LANG['rdns.saved'] = '已保存，正在更新记录。';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Nepoznato';
 $_LANG['rdns.address'] = 'IP adresa';
 $_LANG['rdns.hostname'] = 'Naziv računala';
 $_LANG['rdns.hostname_for'] = 'Naziv računala za :ip';
+$_LANG['rdns.invalid'] = 'Nije valjan naziv računala (npr. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Promjene DNS-a šire se poslužiteljima 1-8 sati.';
 $_LANG['rdns.save'] = 'Spremi';
 $_LANG['rdns.saved'] = 'Spremljeno. Zapisi se ažuriraju.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Neznámý';
 $_LANG['rdns.address'] = 'IP adresa';
 $_LANG['rdns.hostname'] = 'Název hostitele';
 $_LANG['rdns.hostname_for'] = 'Název hostitele pro :ip';
+$_LANG['rdns.invalid'] = 'Není platný název hostitele (např. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Změny DNS se mezi servery šíří 1–8 hodin.';
 $_LANG['rdns.save'] = 'Uložit';
 $_LANG['rdns.saved'] = 'Uloženo. Záznamy se aktualizují.';

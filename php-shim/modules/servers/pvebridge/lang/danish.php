@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Ukendt';
 $_LANG['rdns.address'] = 'IP-adresse';
 $_LANG['rdns.hostname'] = 'Værtsnavn';
 $_LANG['rdns.hostname_for'] = 'Værtsnavn for :ip';
+$_LANG['rdns.invalid'] = 'Ikke et gyldigt værtsnavn (f.eks. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-ændringer tager 1-8 timer at nå ud til alle servere.';
 $_LANG['rdns.save'] = 'Gem';
 $_LANG['rdns.saved'] = 'Gemt. Posterne opdateres.';

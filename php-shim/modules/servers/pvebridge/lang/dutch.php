@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Onbekend';
 $_LANG['rdns.address'] = 'IP-adres';
 $_LANG['rdns.hostname'] = 'Hostnaam';
 $_LANG['rdns.hostname_for'] = 'Hostnaam voor :ip';
+$_LANG['rdns.invalid'] = 'Geen geldige hostnaam (bijv. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-wijzigingen hebben 1-8 uur nodig om zich over de servers te verspreiden.';
 $_LANG['rdns.save'] = 'Opslaan';
 $_LANG['rdns.saved'] = 'Opgeslagen. De records worden bijgewerkt.';

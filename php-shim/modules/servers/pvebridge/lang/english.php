@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Unknown';
 $_LANG['rdns.address'] = 'IP address';
 $_LANG['rdns.hostname'] = 'Host name';
 $_LANG['rdns.hostname_for'] = 'Host name for :ip';
+$_LANG['rdns.invalid'] = 'Not a valid host name (e.g. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS changes take 1-8 hours to propagate across servers.';
 $_LANG['rdns.save'] = 'Save';
 $_LANG['rdns.saved'] = 'Saved. The records are being updated.';

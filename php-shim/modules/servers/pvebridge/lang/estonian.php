@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Teadmata';
 $_LANG['rdns.address'] = 'IP-aadress';
 $_LANG['rdns.hostname'] = 'Hostinimi';
 $_LANG['rdns.hostname_for'] = 'Hostinimi aadressile :ip';
+$_LANG['rdns.invalid'] = 'Pole kehtiv hostinimi (nt mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-i muudatuste levimine serveritesse võtab 1–8 tundi.';
 $_LANG['rdns.save'] = 'Salvesta';
 $_LANG['rdns.saved'] = 'Salvestatud. Kirjeid uuendatakse.';

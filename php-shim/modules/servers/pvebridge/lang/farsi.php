@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'نامشخص';
 $_LANG['rdns.address'] = 'آدرس IP';
 $_LANG['rdns.hostname'] = 'نام میزبان';
 $_LANG['rdns.hostname_for'] = 'نام میزبان برای :ip';
+$_LANG['rdns.invalid'] = 'نام میزبان معتبر نیست (مثلاً mail.example.com)';
 $_LANG['rdns.propagation'] = 'انتشار تغییرات DNS در سرورها ۱ تا ۸ ساعت طول می‌کشد.';
 $_LANG['rdns.save'] = 'ذخیره';
 $_LANG['rdns.saved'] = 'ذخیره شد. رکوردها در حال به‌روزرسانی هستند.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Inconnu';
 $_LANG['rdns.address'] = 'Adresse IP';
 $_LANG['rdns.hostname'] = 'Nom d’hôte';
 $_LANG['rdns.hostname_for'] = 'Nom d’hôte pour :ip';
+$_LANG['rdns.invalid'] = 'Nom d’hôte non valide (p. ex. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Les modifications DNS mettent 1 à 8 heures à se propager sur les serveurs.';
 $_LANG['rdns.save'] = 'Enregistrer';
 $_LANG['rdns.saved'] = 'Enregistré. Les enregistrements sont en cours de mise à jour.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Unbekannt';
 $_LANG['rdns.address'] = 'IP-Adresse';
 $_LANG['rdns.hostname'] = 'Hostname';
 $_LANG['rdns.hostname_for'] = 'Hostname für :ip';
+$_LANG['rdns.invalid'] = 'Kein gültiger Hostname (z. B. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-Änderungen brauchen 1–8 Stunden, bis sie sich auf allen Servern verbreitet haben.';
 $_LANG['rdns.save'] = 'Speichern';
 $_LANG['rdns.saved'] = 'Gespeichert. Die Einträge werden aktualisiert.';

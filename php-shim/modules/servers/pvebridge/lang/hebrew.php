@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'לא ידוע';
 $_LANG['rdns.address'] = 'כתובת IP';
 $_LANG['rdns.hostname'] = 'שם מארח';
 $_LANG['rdns.hostname_for'] = 'שם מארח עבור :ip';
+$_LANG['rdns.invalid'] = 'שם מארח לא תקין (למשל mail.example.com)';
 $_LANG['rdns.propagation'] = 'הפצת שינויי DNS בין השרתים נמשכת 1-8 שעות.';
 $_LANG['rdns.save'] = 'שמור';
 $_LANG['rdns.saved'] = 'נשמר. הרשומות מתעדכנות.';

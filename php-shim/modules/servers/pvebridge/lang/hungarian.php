@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Ismeretlen';
 $_LANG['rdns.address'] = 'IP-cím';
 $_LANG['rdns.hostname'] = 'Gazdagépnév';
 $_LANG['rdns.hostname_for'] = 'Gazdagépnév ehhez: :ip';
+$_LANG['rdns.invalid'] = 'Érvénytelen gazdagépnév (pl. mail.example.com)';
 $_LANG['rdns.propagation'] = 'A DNS-változások 1–8 óra alatt terjednek el a szervereken.';
 $_LANG['rdns.save'] = 'Mentés';
 $_LANG['rdns.saved'] = 'Mentve. A rekordok frissítése folyamatban.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Sconosciuto';
 $_LANG['rdns.address'] = 'Indirizzo IP';
 $_LANG['rdns.hostname'] = 'Nome host';
 $_LANG['rdns.hostname_for'] = 'Nome host per :ip';
+$_LANG['rdns.invalid'] = 'Nome host non valido (es. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Le modifiche DNS impiegano da 1 a 8 ore per propagarsi sui server.';
 $_LANG['rdns.save'] = 'Salva';
 $_LANG['rdns.saved'] = 'Salvato. I record sono in aggiornamento.';

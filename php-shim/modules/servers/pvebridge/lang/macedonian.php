@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Непознато';
 $_LANG['rdns.address'] = 'IP адреса';
 $_LANG['rdns.hostname'] = 'Име на домаќин';
 $_LANG['rdns.hostname_for'] = 'Име на домаќин за :ip';
+$_LANG['rdns.invalid'] = 'Не е валидно име на домаќин (на пр. mail.example.com)';
 $_LANG['rdns.propagation'] = 'На промените во DNS им требаат 1-8 часа да се прошират низ серверите.';
 $_LANG['rdns.save'] = 'Зачувај';
 $_LANG['rdns.saved'] = 'Зачувано. Записите се ажурираат.';

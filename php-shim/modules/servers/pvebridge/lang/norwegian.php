@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Ukjent';
 $_LANG['rdns.address'] = 'IP-adresse';
 $_LANG['rdns.hostname'] = 'Vertsnavn';
 $_LANG['rdns.hostname_for'] = 'Vertsnavn for :ip';
+$_LANG['rdns.invalid'] = 'Ikke et gyldig vertsnavn (f.eks. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-endringer tar 1–8 timer å spre seg til alle servere.';
 $_LANG['rdns.save'] = 'Lagre';
 $_LANG['rdns.saved'] = 'Lagret. Postene oppdateres.';

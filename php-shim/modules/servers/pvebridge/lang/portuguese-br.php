@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Desconhecido';
 $_LANG['rdns.address'] = 'Endereço IP';
 $_LANG['rdns.hostname'] = 'Nome do host';
 $_LANG['rdns.hostname_for'] = 'Nome do host para :ip';
+$_LANG['rdns.invalid'] = 'Nome de host inválido (ex.: mail.example.com)';
 $_LANG['rdns.propagation'] = 'Alterações de DNS levam de 1 a 8 horas para se propagar pelos servidores.';
 $_LANG['rdns.save'] = 'Salvar';
 $_LANG['rdns.saved'] = 'Salvo. Os registros estão sendo atualizados.';

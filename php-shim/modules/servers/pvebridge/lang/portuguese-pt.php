@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Desconhecido';
 $_LANG['rdns.address'] = 'Endereço IP';
 $_LANG['rdns.hostname'] = 'Nome do anfitrião';
 $_LANG['rdns.hostname_for'] = 'Nome do anfitrião para :ip';
+$_LANG['rdns.invalid'] = 'Nome de anfitrião inválido (ex.: mail.example.com)';
 $_LANG['rdns.propagation'] = 'As alterações de DNS demoram 1 a 8 horas a propagar-se pelos servidores.';
 $_LANG['rdns.save'] = 'Guardar';
 $_LANG['rdns.saved'] = 'Guardado. Os registos estão a ser atualizados.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Necunoscut';
 $_LANG['rdns.address'] = 'Adresă IP';
 $_LANG['rdns.hostname'] = 'Nume gazdă';
 $_LANG['rdns.hostname_for'] = 'Nume gazdă pentru :ip';
+$_LANG['rdns.invalid'] = 'Nume gazdă nevalid (de ex. mail.example.com)';
 $_LANG['rdns.propagation'] = 'Modificările DNS se propagă pe servere în 1-8 ore.';
 $_LANG['rdns.save'] = 'Salvează';
 $_LANG['rdns.saved'] = 'Salvat. Înregistrările se actualizează.';

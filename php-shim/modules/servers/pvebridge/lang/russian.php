@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Неизвестно';
 $_LANG['rdns.address'] = 'IP-адрес';
 $_LANG['rdns.hostname'] = 'Имя хоста';
 $_LANG['rdns.hostname_for'] = 'Имя хоста для :ip';
+$_LANG['rdns.invalid'] = 'Недопустимое имя хоста (например, mail.example.com)';
 $_LANG['rdns.propagation'] = 'Изменения DNS распространяются по серверам за 1–8 часов.';
 $_LANG['rdns.save'] = 'Сохранить';
 $_LANG['rdns.saved'] = 'Сохранено. Записи обновляются.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Desconocido';
 $_LANG['rdns.address'] = 'Dirección IP';
 $_LANG['rdns.hostname'] = 'Nombre de host';
 $_LANG['rdns.hostname_for'] = 'Nombre de host para :ip';
+$_LANG['rdns.invalid'] = 'Nombre de host no válido (p. ej., mail.example.com)';
 $_LANG['rdns.propagation'] = 'Los cambios de DNS tardan de 1 a 8 horas en propagarse por los servidores.';
 $_LANG['rdns.save'] = 'Guardar';
 $_LANG['rdns.saved'] = 'Guardado. Los registros se están actualizando.';

@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Okänt';
 $_LANG['rdns.address'] = 'IP-adress';
 $_LANG['rdns.hostname'] = 'Värdnamn';
 $_LANG['rdns.hostname_for'] = 'Värdnamn för :ip';
+$_LANG['rdns.invalid'] = 'Inte ett giltigt värdnamn (t.ex. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS-ändringar tar 1–8 timmar att spridas till alla servrar.';
 $_LANG['rdns.save'] = 'Spara';
 $_LANG['rdns.saved'] = 'Sparat. Posterna uppdateras.';

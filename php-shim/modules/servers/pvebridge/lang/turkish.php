@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Bilinmiyor';
 $_LANG['rdns.address'] = 'IP adresi';
 $_LANG['rdns.hostname'] = 'Ana bilgisayar adı';
 $_LANG['rdns.hostname_for'] = ':ip için ana bilgisayar adı';
+$_LANG['rdns.invalid'] = 'Geçerli bir ana bilgisayar adı değil (ör. mail.example.com)';
 $_LANG['rdns.propagation'] = 'DNS değişikliklerinin sunuculara yayılması 1-8 saat sürer.';
 $_LANG['rdns.save'] = 'Kaydet';
 $_LANG['rdns.saved'] = 'Kaydedildi. Kayıtlar güncelleniyor.';

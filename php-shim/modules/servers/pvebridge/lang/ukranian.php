@@ -132,6 +132,7 @@ $_LANG['power.unknown'] = 'Невідомо';
 $_LANG['rdns.address'] = 'IP-адреса';
 $_LANG['rdns.hostname'] = 'Ім’я хоста';
 $_LANG['rdns.hostname_for'] = 'Ім’я хоста для :ip';
+$_LANG['rdns.invalid'] = 'Недійсне ім’я хоста (наприклад, mail.example.com)';
 $_LANG['rdns.propagation'] = 'Зміни DNS поширюються серверами за 1–8 годин.';
 $_LANG['rdns.save'] = 'Зберегти';
 $_LANG['rdns.saved'] = 'Збережено. Записи оновлюються.';
