@@ -227,4 +227,25 @@ describe.runIf(browserTier())('dev WHMCS flows', () => {
       }),
     60_000,
   );
+
+  it(
+    "a Loader that throws: the product page shows the exception's message next to a plain field",
+    () =>
+      withContext(async (context) => {
+        const page = await adminLogin(context, s.url, s.stack.people!.admin);
+        s.stack.sim.faults.set({ errors: [{ path: '^/(nodes|cluster)', status: 500, message: 'simulated Proxmox failure' }] });
+        try {
+          await page.goto(`${s.url}/admin/configproducts.php?action=edit&id=${s.stack.seeded.productId}`);
+          await page.getByRole('tab', { name: 'Module Settings' }).click();
+          const field = page.getByRole('textbox', { name: 'Target node' });
+          expect(await field.inputValue()).toBe('automatically'); // the stored value, editable by hand
+          const message = page.locator('#tab3box .devwhmcs-loader-error').first();
+          expect(((await message.textContent()) ?? '').trim()).not.toBe('');
+          expect(await page.getByRole('combobox', { name: 'Target node' }).count()).toBe(0);
+        } finally {
+          s.stack.sim.faults.set({});
+        }
+      }),
+    60_000,
+  );
 });
