@@ -8,6 +8,7 @@
  *       "hook": "AdminProductConfigFieldsSave", "vars": {...}, "session": {...}, "request": {...},
  *       "post": {...}, "area": "admin"|"client"|null, "script": "configproducts.php" (the page
  *       WHMCS runs), "token": "…" (WHMCS's CSRF token: generate_token/check_token exist then)}
+ * "sequence": [{"function", "args"}, …] runs several functions in one request (one page's calls).
  * The result includes the session as the call left it (one-time notices live there).
  */
 error_reporting(E_ALL);
@@ -110,6 +111,16 @@ try {
     if (!empty($job['hook'])) {
         foreach ($GLOBALS['harness']['hooks'][$job['hook']] as $fn) {
             $GLOBALS['harness']['result']['return'] = call_user_func($fn, $job['vars']);
+        }
+    } elseif (!empty($job['sequence'])) {
+        // Several functions in one request, as one WHMCS page calls them (ConfigOptions, then the Loaders).
+        $GLOBALS['harness']['result']['return'] = array();
+        foreach ($job['sequence'] as $step) {
+            try {
+                $GLOBALS['harness']['result']['return'][] = call_user_func_array($step['function'], isset($step['args']) ? $step['args'] : array());
+            } catch (\Throwable $e) {
+                $GLOBALS['harness']['result']['return'][] = array('threw' => $e->getMessage());
+            }
         }
     } else {
         $GLOBALS['harness']['result']['return'] = call_user_func_array($job['function'], isset($job['args']) ? $job['args'] : array());

@@ -203,6 +203,24 @@ describe.skipIf(!has('php')).each(dialects)('shim pages and functions (real php)
         e,
       );
       expect(product.seconds).toBeLessThan(3);
+      // The whole product page in one request: ConfigOptions and the four Loaders wait once, not five times.
+      const loaders = ['LoaderNodes', 'LoaderTemplates', 'LoaderStorages', 'LoaderBridges'].map((fn) => ({
+        function: `pvebridge_${fn}`,
+        args: [{ pid: s.productId, serverid: s.serverId }],
+      }));
+      const wholePage = await runShim(
+        {
+          sequence: [{ function: 'pvebridge_ConfigOptions', args: [{}] }, ...loaders],
+          script: 'configproducts.php',
+          request: { action: 'edit', id: String(s.productId) },
+          session: { adminid: 1 },
+        },
+        e,
+      );
+      expect(wholePage.seconds).toBeLessThan(3);
+      expect((wholePage.return as Array<{ threw?: string }>).slice(1).map((r) => r.threw)).toEqual(
+        Array(4).fill(expect.stringMatching(/did not answer within 2 s/)),
+      );
       const json = await clientApi({ op: 'overview' }, {}, e);
       expect(json.seconds).toBeLessThan(3);
       expect(answer(json).error).toEqual({

@@ -15,6 +15,8 @@ export interface ShimJob {
   request?: Record<string, unknown>;
   post?: Record<string, unknown>;
   area?: 'admin' | 'client';
+  /** Several functions in one request, as one page calls them; `return` is then the list of returns. */
+  sequence?: Array<{ function: string; args?: unknown[] }>;
   /** The WHMCS page running the call, e.g. 'configproducts.php'. */
   script?: string;
   /** The addon's settings as WHMCS keeps them in tbladdonmodules (served through a Capsule stand-in). */

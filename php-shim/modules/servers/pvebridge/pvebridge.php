@@ -56,7 +56,7 @@ function pvebridge_ConfigOptions($params = array())
 function pvebridge_loader($function, $params)
 {
     $params = is_array($params) ? $params : array();
-    $answer = Shim::bare($function, array('pid' => Shim::productId($params), 'serverid' => isset($params['serverid']) ? (int) $params['serverid'] : 0));
+    $answer = Shim::bare($function, array('pid' => Shim::productId($params), 'serverid' => isset($params['serverid']) ? (int) $params['serverid'] : 0), array(), array(), Shim::LOADER_TIMEOUT);
     if (!is_array($answer) || !isset($answer['options']) || !is_array($answer['options'])) {
         throw new \Exception(is_string($answer) ? $answer : Lang::t('error.internal'));
     }

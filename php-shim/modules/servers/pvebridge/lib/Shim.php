@@ -17,6 +17,18 @@ class Shim
     /** Seconds a page render waits for the gateway at most: pages render within 3 s even when it is down. */
     const RENDER_TIMEOUT = 2;
 
+    /** Seconds a Loader (Module Settings dropdown, answered live from Proxmox) may take. */
+    const LOADER_TIMEOUT = 5;
+
+    /**
+     * The gateway's transport failure in this request, if any: once it did not answer, later calls
+     * of the same page fail at once with the same message instead of each waiting again (a product
+     * page asks ConfigOptions and four Loaders; a hung gateway must not cost five timeouts).
+     *
+     * @var array|null
+     */
+    private static $down = null;
+
     /** $params keys that never leave WHMCS: objects, credentials the gateway reads itself, PII. */
     private static $stripped = array('model', 'password', 'serverpassword', 'serveraccesshash', 'clientsdetails');
 
@@ -93,12 +105,19 @@ class Shim
     public static function call($function, array $payload, array $rawParams = array(), array $secretFields = array(), $timeout = null)
     {
         try {
+            if (self::$down !== null) {
+                self::log($function, $payload, self::$down['error'] . ' (not retried in this request)', null, array());
+                return self::$down;
+            }
             $client = Client::fromSettings($timeout);
             if (is_string($client)) {
                 self::log($function, $payload, $client, null, array());
                 return array('ok' => false, 'status' => 0, 'data' => null, 'error' => $client, 'key' => 'error.not_configured', 'args' => array());
             }
             $result = $client->call($function, $payload);
+            if (!$result['ok'] && $result['status'] === 0 && $result['key'] === 'error.gateway_down') {
+                self::$down = $result;
+            }
             $secrets = array_merge(self::secrets($client, $rawParams), self::answerSecrets($result['data'], $secretFields));
             self::log($function, $payload, $result['raw'] !== '' ? $result['raw'] : $result['error'], $result['ok'] ? $result['data'] : $result['error'], $secrets);
             return $result;
