@@ -97,12 +97,14 @@ async function mintConsole(
   let pins: string[] = [];
   try {
     const qemu = pve.nodes(vm.node).qemu(vm.vmid);
-    if ((await qemu.status.current.get()).status !== 'running') throw new AppError('PVB_CONFLICT', NOT_RUNNING);
+    if ((await qemu.status.current.get()).status !== 'running')
+      throw new AppError('PVB_CONFLICT', NOT_RUNNING, undefined, { key: 'error.vm_not_running' });
     if (!viaApi) pins = await nodeCertificatePins(pve, vm.node);
     reply = await qemu.vncproxy.post(viaApi ? { websocket: true } : {});
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if (/not running/i.test((err as Error).message)) throw new AppError('PVB_CONFLICT', NOT_RUNNING);
+    if (/not running/i.test((err as Error).message))
+      throw new AppError('PVB_CONFLICT', NOT_RUNNING, undefined, { key: 'error.vm_not_running' });
     throw new AppError('PVB_UPSTREAM', `Proxmox did not open a console: ${(err as Error).message}`);
   } finally {
     await pve.close();
