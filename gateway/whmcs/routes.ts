@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import { addonActivate, addonDeactivate } from './addon.ts';
 import { adminTabFields, adminTabFieldsSave } from './admin-tab.ts';
+import { changePassword, changePasswordSchema } from './change-password.ts';
 import { clientApiRoutes } from './client-api.ts';
 import { listAccounts } from './list-accounts.ts';
 import { clientArea, clientButtons } from './client-area.ts';
@@ -118,6 +119,12 @@ export const whmcsRoutes: RouteDef[] = [
   post('AddonActivate', 'Run migrations. → {status, description}', bareCallSchema, ({ ctx, input }) => addonActivate(ctx, input)),
   post('AddonDeactivate', 'Drop our tables only if the setting says so. → {status, description}', bareCallSchema, ({ ctx, input }) =>
     addonDeactivate(ctx, input),
+  ),
+  post(
+    'ChangePassword',
+    'Set the new service password on the VM (guest agent, else cloud-init for the next boot). → {result, via}',
+    changePasswordSchema,
+    ({ ctx, input }) => changePassword(ctx, input),
   ),
   post('ListAccounts', 'Server sync: our VMs on params.serverid as WHMCS accounts. → {accounts}', bareCallSchema, ({ ctx, input }) =>
     listAccounts(ctx, input),
