@@ -6,6 +6,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { defaultDurations, defaultScenario } from '../../simulator/model/default-scenario.ts';
 import type { ScenarioInput, Simulator } from '../../simulator/index.ts';
+import type { Dialect } from '../../common/db/connect.ts';
+import { createPool } from '../../provisioner/ipam/index.ts';
+import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
+import { deployStack, TOKEN, type Stack } from '../../test/provisioner/harness.ts';
 
 /** Task seconds of one deploy from the shared-storage template (linked clone, resize, start). */
 export const manyTaskSeconds = (scale: number) => (defaultDurations.linkedClone + defaultDurations.resize + defaultDurations.start) * scale;
@@ -65,4 +69,33 @@ export function taskSecondsByVm(sim: Simulator): Map<number, number> {
     out.set(vmid, (out.get(vmid) ?? 0) + (t.endMs - t.startMs) / 1000);
   }
   return out;
+}
+
+/**
+ * The stack of bench (b), from the one builder: the WHMCS server row points at the out-of-process
+ * simulator, small VMs from the shared template, a /16 pool, per-node concurrency.
+ */
+export async function clusterStack(
+  dialect: Dialect,
+  o: { nodes: number; timeScale: number; perNode: number },
+): Promise<{ s: Stack; stopSim(): void }> {
+  const sim = await externalSim(clusterScenario(o.nodes), TOKEN, o.timeScale);
+  const s = await deployStack(dialect, {
+    timeScale: o.timeScale,
+    settings: { osTemplate: 9001, targetNode: 'automatically', additionalDiskSize: 0, systemDiskSize: 30, ram: 1, ipv6Count: 0 },
+    v4Pool: ['192.0.2.1', '192.0.2.1'],
+    proxmoxPort: sim.port,
+  });
+  await createPool(s.t.db, {
+    serverId: s.seeded.serverId,
+    type: 'ipv4',
+    bridge: 'vmbr1',
+    vlan: 10,
+    gateway: '10.20.0.1',
+    mask: 16,
+    start: '10.20.0.2',
+    stop: '10.20.255.254',
+  });
+  await saveGlobalSettings(s.t.db, { nodeConcurrency: o.perNode, runnerConcurrency: o.nodes * o.perNode * 2, runBudgetSeconds: 300 });
+  return { s, stopSim: sim.stop };
 }

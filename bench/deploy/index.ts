@@ -11,11 +11,10 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../../common/log.ts';
 import type { Dialect } from '../../common/db/connect.ts';
-import { saveGlobalSettings } from '../../provisioner/plan/global-settings.ts';
 import { createRunner } from '../../provisioner/pipelines/runtime.ts';
 import { createVmRecord } from '../../provisioner/vm-record.ts';
-import { deployStack, TOKEN, waitForState, type Stack } from '../../test/provisioner/harness.ts';
-import { clusterScenario, externalSim, manyTaskSeconds, taskSecondsByVm } from './cluster.ts';
+import { deployStack, waitForState, type Stack } from '../../test/provisioner/harness.ts';
+import { clusterStack, manyTaskSeconds, taskSecondsByVm } from './cluster.ts';
 import { idleTick } from './tick.ts';
 import { Transport } from '../../provisioner/proxmox/transport.ts';
 
@@ -92,26 +91,7 @@ async function oneDeploy(): Promise<void> {
 }
 
 async function manyStack(): Promise<{ s: Stack; stopSim(): void }> {
-  const sim = await externalSim(clusterScenario(NODES), TOKEN, SCALE_MANY);
-  const s = await deployStack(DB, {
-    timeScale: SCALE_MANY,
-    settings: { osTemplate: 9001, targetNode: 'automatically', additionalDiskSize: 0, systemDiskSize: 30, ram: 1, ipv6Count: 0 },
-    v4Pool: ['192.0.2.1', '192.0.2.1'],
-  });
-  const { createPool } = await import('../../provisioner/ipam/index.ts');
-  await createPool(s.t.db, {
-    serverId: s.seeded.serverId,
-    type: 'ipv4',
-    bridge: 'vmbr1',
-    vlan: 10,
-    gateway: '10.20.0.1',
-    mask: 16,
-    start: '10.20.0.2',
-    stop: '10.20.255.254',
-  });
-  await saveGlobalSettings(s.t.db, { nodeConcurrency: PER_NODE, runnerConcurrency: NODES * PER_NODE * 2, runBudgetSeconds: 300 });
-  await s.t.db('tblservers').where({ id: s.seeded.serverId }).update({ port: sim.port }); // the out-of-process simulator
-  return { s, stopSim: sim.stop };
+  return clusterStack(DB, { nodes: NODES, timeScale: SCALE_MANY, perNode: PER_NODE });
 }
 
 async function waitAllReady(s: Stack, ids: number[]): Promise<void> {

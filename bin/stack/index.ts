@@ -66,6 +66,8 @@ export interface StackOptions {
   token?: string;
   plan?: ProductSettingsInput;
   v4Pool?: [string, string];
+  /** Proxmox is an out-of-process simulator on this port (same token): the server row points there. */
+  proxmoxPort?: number;
   globalSettings?: Record<string, unknown>;
   secrets?: Partial<Secrets>;
   api?: { identifier: string; secret: string };
@@ -215,6 +217,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       servicePassword,
       moduleFields: people,
       ...(o.v4Pool && { v4Pool: o.v4Pool }),
+      ...(o.proxmoxPort && { proxmoxPort: o.proxmoxPort }),
     });
     if (o.globalSettings) await saveGlobalSettings(db, o.globalSettings);
     const dns = o.dns === 'powerdns' ? await startLocalPowerDns(db, secrets.ccEncryptionHash, (o.plan ?? demoPlan).mainDomain) : undefined;

@@ -42,13 +42,15 @@ export async function seedCatalogue(
     v4Pool?: [string, string];
     /** Store the plan's node and template in tblproducts.configoption1/2, as a saved product page would. */
     moduleFields?: boolean;
+    /** The server row's port when Proxmox is an out-of-process simulator (same token); default the in-process one's. */
+    proxmoxPort?: number;
   },
 ): Promise<Seeded> {
   const seeded = await seedWhmcs(db, {
     server: {
       hostname: '127.0.0.1',
       ipaddress: '127.0.0.1',
-      port: Number(new URL(o.sim.url).port),
+      port: o.proxmoxPort ?? Number(new URL(o.sim.url).port),
       secure: '',
       username: o.sim.tokenId,
       password: encryptWhmcsPassword(o.sim.secret, o.hash),

@@ -56,7 +56,13 @@ export interface Stack {
 
 export async function deployStack(
   dialect: Dialect,
-  o: { timeScale?: number; scenario?: ScenarioInput; settings?: ProductSettingsInput; v4Pool?: [string, string] } = {},
+  o: {
+    timeScale?: number;
+    scenario?: ScenarioInput;
+    settings?: ProductSettingsInput;
+    v4Pool?: [string, string];
+    proxmoxPort?: number;
+  } = {},
 ): Promise<Stack> {
   const t = await createTestDb(dialect);
   try {
@@ -68,6 +74,7 @@ export async function deployStack(
       ...(o.scenario && { scenario: o.scenario }),
       plan: { ...planSettings, ...o.settings },
       v4Pool: o.v4Pool ?? ['192.0.2.1', '192.0.2.254'],
+      ...(o.proxmoxPort && { proxmoxPort: o.proxmoxPort }),
       globalSettings: { runBudgetSeconds: 30 },
       secrets: { sharedSecret: SHARED_SECRET },
       api: { identifier: 'api-id', secret: 'api-secret' },
