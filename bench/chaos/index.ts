@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     for (const f of FIGURES) emit(name, f, r[f], f === 'final' ? `of ${N}` : 'count');
     emit(name, 'seconds', Number(r.seconds.toFixed(1)), 's');
     emit(name, 'gatewayKills', r.kills, 'count');
+    emit(name, 'adminTerminateRetries', r.adminTerminateRetries, 'count');
     emit(name, 'droppedReplies', r.droppedReplies, 'count');
     for (const nf of r.notFinal.slice(0, 10)) log(`not final: ${JSON.stringify(nf)}`);
     for (const t of r.resent.slice(0, 10)) log(`sent twice: ${t}`);
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     ['duplicate emails', base.duplicateEmails, chaos.duplicateEmails],
     ['replies dropped after the work was done', base.droppedReplies, chaos.droppedReplies],
     ['gateway kills (-9) and restarts', base.kills, chaos.kills],
+    ['terminations repeated by the admin (error_terminate, spec)', base.adminTerminateRetries, chaos.adminTerminateRetries],
     ['time to finish', `${base.seconds.toFixed(1)} s`, `${chaos.seconds.toFixed(1)} s (×${(chaos.seconds / base.seconds).toFixed(2)})`],
   ];
   process.stdout.write(`\n| figure (N = ${N}) | no faults | faults + kill -9 every ~${KILL_EVERY_S} s |\n| --- | ---: | ---: |\n`);

@@ -168,8 +168,9 @@ async function deleteVm(ctx: LCtx): Promise<StepResult> {
       await taskOpts(ctx, 'VM deletion'),
     );
   } catch (err) {
-    // Sent but not yet confirmed (a poll failed): retry by polling the same UPID, not a failure.
-    if (err instanceof StepWait || ctx.vm.pendingUpid) throw err;
+    // Sent but not yet confirmed (a poll failed, or the reply was lost: pendingStep without a
+    // UPID, engine/recover.ts): retry — by polling or by asking Proxmox — not a failure.
+    if (err instanceof StepWait || ctx.vm.pendingUpid || ctx.vm.pendingStep) throw err;
     return failTerminate(ctx, from, errorText(err));
   }
   await ctx.patch({ data: { vmGone: true } });
