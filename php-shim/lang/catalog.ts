@@ -3,6 +3,7 @@
 import { placeholders, type Strings } from './define.ts';
 import { LANGUAGES } from './languages.ts';
 import addon from './addon/addon.ts';
+import addonPages from './addon/pages.ts';
 import addonDns from './addon/dns.ts';
 import serverAdmin from './server/admin.ts';
 import serverCommands from './server/commands.ts';
@@ -16,7 +17,7 @@ export type LangModule = 'server' | 'addon';
 /** Files per module: a new php-shim/lang/<module>/<area>.ts is added here. */
 const SOURCES: Record<LangModule, Record<string, Strings>> = {
   server: { admin: serverAdmin, commands: serverCommands, errors: serverErrors, overview: serverOverview, rdns: serverRdns, states: serverStates },
-  addon: { addon, dns: addonDns },
+  addon: { pages: addonPages, addon, dns: addonDns },
 };
 
 /** The addon shows the server module's errors too (one shared lib), so it gets them as well. */
