@@ -338,7 +338,12 @@ describe.each(dialects)('module API on %s', (dialect) => {
       await api.t.db('tblhosting').where({ id: api.seeded.serviceId }).update({ dedicatedip: '192.0.2.10', assignedips: '2001:db8::10' });
       await putVm(api, 'ready', { vmid: 105, node: 'pve2' });
       const tab = await api.call('AdminServicesTabFields', { actor: admin, params: svc() });
-      expect(tab.body.rows[0]).toEqual({ label: 'VM ID', value: '105 on pve2' });
+      expect(tab.body.rows[0]).toEqual({
+        label: 'VM ID',
+        value: '105 on pve2',
+        key: 'tab.vmid',
+        text: { key: 'tab.vmid_value', args: { vmid: 105, node: 'pve2' } },
+      });
       expect(tab.body.rdns).toEqual([
         { ip: '192.0.2.10', ptr: '' },
         { ip: '2001:db8::10', ptr: '' },
