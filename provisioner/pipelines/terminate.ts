@@ -49,6 +49,18 @@ async function guarded(ctx: LCtx, from: string, run: () => Promise<StepResult>):
   }
 }
 
+/**
+ * A stop send whose intent is stored. On a resumed attempt (the earlier reply was lost) the
+ * node's task list is asked first and a task on this VM since the intent is adopted, not re-sent.
+ */
+async function adoptOrSend(ctx: LCtx, resumed: boolean, since: number, known: string[], send: () => Promise<string>) {
+  if (resumed) {
+    const found = await (await taskOpts(ctx, 'stop')).recover!({ since, known });
+    if (typeof found === 'object') return found.upid;
+  }
+  return send();
+}
+
 // --- terminate → terminate_stopped: stop request, poll, force-stop, then DELETE anyway
 
 async function stopPhase(ctx: LCtx): Promise<StepResult> {
@@ -66,9 +78,13 @@ async function stopPhase(ctx: LCtx): Promise<StepResult> {
   ctx.say(`remote status: ${status}, vmid: ${ctx.vm.vmid}`);
   if (status === 'stopped') return skip('already stopped');
   let st = data(ctx).termStop;
+  const resumed = !!st && !st.upid; // an earlier send left its intent but no UPID (reply lost, crash)
   if (!st) {
     st = { requestedAt: Date.now() };
-    st.upid = await vm.status.shutdown.send();
+    await ctx.patch({ data: { termStop: st } }); // the intent first (engine/recover.ts)
+  }
+  if (!st.upid) {
+    st = { ...st, upid: await adoptOrSend(ctx, resumed, st.requestedAt, [], () => vm.status.shutdown.send()) };
     await ctx.patch({ data: { termStop: st } });
     ctx.say('stop request sent');
   }
@@ -76,9 +92,11 @@ async function stopPhase(ctx: LCtx): Promise<StepResult> {
   while (true) {
     const now = Date.now();
     const waited = now - st.requestedAt;
-    if (!st.forcedAt && waited >= t.gracefulMs) {
-      st = { ...st, forcedAt: now };
-      st.forceUpid = await vm.status.stop.send();
+    if (!st.forceUpid && (st.forcedAt || waited >= t.gracefulMs)) {
+      const again: boolean = !!st.forcedAt;
+      if (!again) await ctx.patch({ data: { termStop: (st = { ...st, forcedAt: now }) } });
+      const known: string[] = st.upid ? [st.upid] : [];
+      st = { ...st, forceUpid: await adoptOrSend(ctx, again, st.forcedAt!, known, () => vm.status.stop.send()) };
       await ctx.patch({ data: { termStop: st } });
       ctx.say(`still running after ${secs(t.gracefulMs)}s: force-stop sent`);
     }

@@ -4,7 +4,7 @@
 // under a new VMID and leave an orphan. A loopback proxy drops the reply after the simulator did
 // the work; the same for a start whose reply is lost (found in the node's task list).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVmRecord, getVm } from '../../provisioner/vm-record.ts';
+import { createVmRecord, getVm, setState } from '../../provisioner/vm-record.ts';
 import { startDropProxy, type DropProxy } from '../../bench/chaos/drop-proxy.ts';
 import { deployStack, stackRunner, waitForState, type Stack } from '../provisioner/harness.ts';
 
@@ -54,5 +54,21 @@ describe('a task whose reply was lost after Proxmox started it', () => {
     expect(taskPosts(new RegExp(`/qemu/${vm.vmid}/status/start$`))).toHaveLength(1);
     expect(ourVms(sid)).toHaveLength(1);
     expect(s.sim.state.vms.get(vm.vmid!)?.status).toBe('running');
+  });
+
+  it("terminate's stop request is found in the node task list and not sent again", async () => {
+    proxy.setRules([]);
+    const sid = await deployWithLostReply(/\/qemu\/9000\/clone$/);
+    const vmid = (await getVm(s.t.db, sid))!.vmid!;
+    s.sim.requestLog.length = 0;
+    proxy.setRules([{ method: 'POST', path: /\/status\/shutdown$/, times: 1 }]);
+    await setState(s.t.db, sid, 'terminate');
+    const runner = await stackRunner(s);
+    runner.kick(sid);
+    await waitForState(s, sid, 'remove', 30_000);
+    await runner.stop();
+    expect(proxy.dropped.some((d) => /\/status\/shutdown$/.test(d.path) && d.status === 200)).toBe(true);
+    expect(taskPosts(new RegExp(`/qemu/${vmid}/status/(shutdown|stop)$`))).toHaveLength(1);
+    expect(s.sim.state.vms.has(vmid)).toBe(false);
   });
 });
