@@ -8,6 +8,7 @@ import type { GatewayContext } from '../context.ts';
 import { assertActor, assertClientOwnsService } from './access.ts';
 import { commandByFn, commands, runCommand } from './commands.ts';
 import { overviewVars } from './client-area.ts';
+import { isoMount, isoUnmount, isoView } from './iso.ts';
 import { rdnsSave, rdnsView } from './rdns.ts';
 import { serviceCallSchema, type ServiceCall } from './schemas.ts';
 
@@ -30,6 +31,10 @@ export const clientApiSchema = z.discriminatedUnion('op', [
   // The reverse DNS page: the table (with each PTR's live status), and saving it.
   op('rdns', z.object({}).strict().default({})),
   op('rdnsSave', z.object({ entries: z.record(z.string().max(45), z.string().max(253)), verify: z.boolean().optional() }).strict()),
+  // The ISO page: the grouped images and the mounted one; mounting one of them, ejecting it.
+  op('iso', z.object({}).strict().default({})),
+  op('isoMount', z.object({ volid: z.string().regex(/^[\w.-]+:iso\/[^/\s]+\.iso$/i) }).strict()),
+  op('isoUnmount', z.object({}).strict().default({})),
 ]);
 export type ClientApiCall = z.output<typeof clientApiSchema>;
 
@@ -46,6 +51,12 @@ export async function clientApi(ctx: GatewayContext, call: ClientApiCall): Promi
       return rdnsView(ctx, call);
     case 'rdnsSave':
       return rdnsSave(ctx, call);
+    case 'iso':
+      return isoView(ctx, call);
+    case 'isoMount':
+      return isoMount(ctx, call);
+    case 'isoUnmount':
+      return isoUnmount(ctx, call);
   }
 }
 
@@ -59,7 +70,7 @@ export const clientApiRoutes: RouteDef[] = [
     input: clientApiSchema,
     // The overview is polled every few seconds: a read, not an action.
     audit: {
-      skip: (i) => i.op === 'overview' || i.op === 'rdns',
+      skip: (i) => i.op === 'overview' || i.op === 'rdns' || i.op === 'iso',
       actionOf: (i) => (i.op === 'command' ? `whmcs.ClientApi.${i.args.fn}` : `whmcs.ClientApi.${i.op}`),
     },
     handler: ({ ctx, input }) => clientApi(ctx, input),

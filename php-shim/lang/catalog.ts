@@ -8,6 +8,7 @@ import addonDns from './addon/dns.ts';
 import serverAdmin from './server/admin.ts';
 import serverCommands from './server/commands.ts';
 import serverErrors from './server/errors.ts';
+import serverIso from './server/iso.ts';
 import serverOverview from './server/overview.ts';
 import serverRdns from './server/rdns.ts';
 import serverStates from './server/states.ts';
@@ -16,7 +17,7 @@ export type LangModule = 'server' | 'addon';
 
 /** Files per module: a new php-shim/lang/<module>/<area>.ts is added here. */
 const SOURCES: Record<LangModule, Record<string, Strings>> = {
-  server: { admin: serverAdmin, commands: serverCommands, errors: serverErrors, overview: serverOverview, rdns: serverRdns, states: serverStates },
+  server: { admin: serverAdmin, commands: serverCommands, errors: serverErrors, iso: serverIso, overview: serverOverview, rdns: serverRdns, states: serverStates },
   addon: { pages: addonPages, addon, dns: addonDns },
 };
 

@@ -205,6 +205,41 @@ function pvebridge_ReverseDNS(array $params)
     );
 }
 
+/**
+ * The ISO page (modop=custom&a=ISO; product permission isoMount): one gateway call (ClientApi op
+ * iso, render timeout) and templates/iso.tpl; mounting and ejecting go through the ClientApi JSON
+ * action (ops isoMount, isoUnmount). A product without the permission gets Access Denied.
+ */
+function pvebridge_ISO(array $params)
+{
+    $payload = array('actor' => Shim::actor(true), 'params' => Shim::params($params), 'op' => 'iso', 'args' => (object) array());
+    $r = Shim::call('ClientApi', $payload, $params, array(), Shim::RENDER_TIMEOUT);
+    if (!$r['ok'] || !isset($r['data']['groups']) || !is_array($r['data']['groups'])) {
+        return $r['ok'] ? Lang::t('error.internal') : Shim::failureText($r, Shim::actsAsClient($payload));
+    }
+    $groups = array();
+    foreach ($r['data']['groups'] as $g) {
+        $images = array();
+        foreach ($g['images'] as $i) {
+            $images[] = array('volid' => (string) $i['volid'], 'name' => (string) $i['name']);
+        }
+        $groups[] = array('label' => $g['group'] === 'OTHER' ? Lang::t('iso.group_other') : (string) $g['group'], 'images' => $images);
+    }
+    $current = isset($r['data']['currentName']) && is_string($r['data']['currentName']) ? $r['data']['currentName'] : '';
+    return array(
+        'templatefile' => 'templates/iso',
+        'breadcrumb' => array('clientarea.php?action=productdetails&id=' . (int) $params['serviceid'] . '&modop=custom&a=ISO' => Lang::t('iso.title')),
+        'vars' => array(
+            'pvbServiceId' => (int) $params['serviceid'],
+            'pvbGroups' => $groups,
+            'pvbCurrent' => $current,
+            'pvbLocked' => isset($r['data']['locked']) && is_string($r['data']['locked']) ? Lang::t('iso.error_locked', array('lock' => $r['data']['locked'])) : '',
+            'pvbLang' => Lang::strings(),
+            'pvbLangJson' => Lang::json(array('iso.', 'error.')),
+        ),
+    );
+}
+
 /*
  * Consoles. The gateway answers a one-time link ({url, expiresAt, mode, window}) whose VNC
  * password and ticket are in the fragment only; refusals come back as its message.

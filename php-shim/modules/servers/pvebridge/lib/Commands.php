@@ -47,6 +47,7 @@ class Commands
         }
         $functions['ClientApi'] = 'ClientApi';
         $functions[Lang::t('rdns.title')] = 'ReverseDNS';
+        $functions[Lang::t('iso.title')] = 'ISO';
         return $functions;
     }
 

@@ -85,6 +85,25 @@ class Overview
         return $out;
     }
 
+    /** The service's pages (modop=custom&a=FN) by the permission that grants each. */
+    const PAGES = array(
+        array('fn' => 'ISO', 'key' => 'iso.title', 'permission' => 'isoMount'),
+        array('fn' => 'ReverseDNS', 'key' => 'rdns.title', 'permission' => 'revDns'),
+    );
+
+    /** Links to the pages the product grants; a page it does not grant has no link (and is Access Denied). */
+    public static function pages(array $vars, $serviceId)
+    {
+        $permissions = isset($vars['permissions']) && is_array($vars['permissions']) ? $vars['permissions'] : array();
+        $out = array();
+        foreach (self::PAGES as $p) {
+            if (!empty($permissions[$p['permission']])) {
+                $out[] = array('fn' => $p['fn'], 'label' => Lang::t($p['key']), 'url' => 'clientarea.php?action=productdetails&id=' . (int) $serviceId . '&modop=custom&a=' . $p['fn']);
+            }
+        }
+        return $out;
+    }
+
     /** Everything templates/overview.tpl uses. */
     public static function templateVariables(array $vars, array $params)
     {
@@ -93,6 +112,7 @@ class Overview
             'pvbLang' => Lang::strings(),
             'pvb' => self::texts($vars),
             'pvbButtons' => self::buttons($vars),
+            'pvbPages' => self::pages($vars, $serviceId),
             'pvbServiceId' => $serviceId,
             'pvbLangJson' => Lang::json(self::SCRIPT_KEYS),
             'pvbDataJson' => (string) json_encode($vars, JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES),

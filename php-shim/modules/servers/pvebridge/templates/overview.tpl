@@ -36,5 +36,12 @@
     {/foreach}
   </div>
   {/if}
+  {if $pvbPages}
+  <nav class="pvebridge-pages" aria-label="{$pvbLang['nav.pages']|escape}">
+    <ul class="list-inline">
+      {foreach $pvbPages as $p}<li><a class="btn btn-default pvebridge-page-{$p.fn|escape}" href="{$p.url|escape}">{$p.label|escape}</a></li>{/foreach}
+    </ul>
+  </nav>
+  {/if}
   <script src="{$WEB_ROOT|default:'.'}/modules/servers/pvebridge/assets/overview.js" defer></script>
 </div>
